@@ -1,0 +1,522 @@
+package mcpclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// clientVersion is what the client reports in initialize.
+const clientVersion = "0.1.0"
+
+// A Client is a connection to one MCP server, kept alive by a supervisor.
+// Create it with [NewStdio], [NewSSE], [NewStreamableHTTP], [NewHTTP] or
+// [NewInMemory], then call [Client.Connect]. It is safe for concurrent use.
+type Client struct {
+	name   string
+	opts   options
+	sdk    *mcp.Client
+	dialer dialer
+	stderr *ringBuffer     // stdio only
+	httpTr *http.Transport // our own HTTP transport, if any: idle connections closed on Close
+
+	life   context.Context // cancelled by Close: supervisor, SSE streams, in-flight connects
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // supervisor, watchers, refreshers, in-flight connects
+
+	mu         sync.Mutex
+	sess       *mcp.ClientSession
+	connected  bool          // Connect succeeded once
+	closed     bool          // Close was called
+	pending    chan struct{} // closed when the connect in progress ends
+	restarting bool          // the supervisor is reconnecting
+	changed    chan struct{} // closed and replaced on every state change
+	lastErr    error         // why there is no session
+	info       ServerInfo
+
+	toolsMu  sync.Mutex
+	tools    *toolSet // nil until listed, and after list_changed
+	toolsGen uint64   // bumped when the cached list goes stale
+
+	refreshing atomic.Bool // a list_changed refresh is running
+	progressN  atomic.Uint64
+}
+
+// A dialer makes one connection attempt.
+type dialer func(ctx context.Context, c *Client) (*mcp.ClientSession, *hooks, error)
+
+// hooks are per-session callbacks of a transport.
+type hooks struct {
+	cleanup func()       // after the session ended (may be nil)
+	exit    func() error // a stdio child's exit status, once reaped (may be nil)
+}
+
+// ServerInfo is what the server said about itself when connecting.
+type ServerInfo struct {
+	Name            string
+	Title           string
+	Version         string
+	Instructions    string
+	ProtocolVersion string
+}
+
+func newClient(name string, d dialer, opts []Option) *Client {
+	o := buildOptions(opts)
+	if o.name != "" {
+		name = o.name
+	}
+	if name == "" {
+		name = "mcp"
+	}
+	c := &Client{name: name, opts: o, dialer: d, changed: make(chan struct{})}
+	c.life, c.cancel = context.WithCancel(context.Background())
+	co := &mcp.ClientOptions{
+		Logger: o.logger,
+		// No roots: the go-sdk advertises them by default, and we have none.
+		Capabilities:           &mcp.ClientCapabilities{},
+		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) { c.toolsStale(true) },
+		ElicitationHandler:     o.elicitation,
+	}
+	// Only one of the sampling handlers may be set, or the go-sdk panics.
+	if o.sampling != nil {
+		co.CreateMessageHandler = o.sampling
+	}
+	if o.progress != nil {
+		co.ProgressNotificationHandler = c.onProgress
+	}
+	c.sdk = mcp.NewClient(&mcp.Implementation{Name: "mcprun", Version: clientVersion}, co)
+	return c
+}
+
+// Name returns the name given with [WithName], or one derived from the
+// command (its base name) or URL (its host).
+func (c *Client) Name() string { return c.name }
+
+// ServerInfo returns what the server said about itself on the last
+// successful connect (zero before).
+func (c *Client) ServerInfo() ServerInfo {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.info
+}
+
+// Stderr returns what a stdio server wrote to stderr lately (at most
+// [WithStderrLimit] bytes, the most recent); "" for other transports.
+func (c *Client) Stderr() string {
+	if c.stderr == nil {
+		return ""
+	}
+	return c.stderr.String()
+}
+
+// Connect starts the server (stdio) or opens the session (HTTP) and runs
+// the initialize handshake, bounded by [WithConnectTimeout]. It is
+// idempotent: with a live session it returns nil at once, and concurrent
+// calls share one attempt. Cancelling ctx aborts the attempt but never
+// kills a server that is already connected.
+func (c *Client) Connect(ctx context.Context) error {
+	for {
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return ErrClosed
+		}
+		if c.sess != nil {
+			c.mu.Unlock()
+			return nil
+		}
+		if ch := c.pending; ch != nil {
+			c.mu.Unlock()
+			select {
+			case <-ch:
+				continue
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		ch := make(chan struct{})
+		c.pending = ch
+		c.wg.Add(1) // Close waits for in-flight connects
+		c.mu.Unlock()
+
+		err := c.connectNow(ctx)
+
+		c.mu.Lock()
+		c.pending = nil
+		if err != nil {
+			c.lastErr = err
+		}
+		c.notifyLocked()
+		c.mu.Unlock()
+		close(ch)
+		c.wg.Done()
+		return err
+	}
+}
+
+func (c *Client) connectNow(ctx context.Context) error {
+	if d := c.opts.connectTimeout; d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, d, fmt.Errorf("no answer within %s (connect timeout)", d))
+		defer cancel()
+	}
+	// Close aborts a connect in progress.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(c.life, func() { cancel(ErrClosed) })
+	defer stop()
+
+	cs, h, err := c.dialer(ctx, c)
+	if err != nil {
+		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+			err = fmt.Errorf("%w: %w", cause, err)
+			if errors.Is(cause, ErrClosed) {
+				return ErrClosed
+			}
+		}
+		return c.serverError("connect", err, h)
+	}
+	res := cs.InitializeResult()
+
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		_ = cs.Close()
+		h.done()
+		return ErrClosed
+	}
+	c.sess = cs
+	c.connected = true
+	c.lastErr = nil
+	if res != nil {
+		c.info = ServerInfo{Instructions: res.Instructions, ProtocolVersion: res.ProtocolVersion}
+		if si := res.ServerInfo; si != nil {
+			c.info.Name, c.info.Title, c.info.Version = si.Name, si.Title, si.Version
+		}
+	}
+	c.wg.Add(1)
+	go c.watch(cs, h)
+	c.mu.Unlock()
+	return nil
+}
+
+func (h *hooks) done() {
+	if h != nil && h.cleanup != nil {
+		h.cleanup()
+	}
+}
+
+// watch waits for a session to end. If it ended without Close (the server
+// exited, the connection broke), the supervisor takes over.
+func (c *Client) watch(cs *mcp.ClientSession, h *hooks) {
+	defer c.wg.Done()
+	err := cs.Wait()
+	h.done()
+	c.mu.Lock()
+	if c.sess != cs { // closed by us, or dropped after a failed call
+		c.mu.Unlock()
+		return
+	}
+	c.sess = nil
+	c.lastErr = c.serverError("connection lost", joinLost(err, h), h)
+	restart := !c.closed && c.opts.reconnect > 0
+	c.restarting = restart
+	c.notifyLocked()
+	c.mu.Unlock()
+	c.opts.logger.Warn("mcp server connection lost", "server", c.name, "error", c.lastErrSafe())
+	if restart {
+		c.supervise()
+	}
+}
+
+func joinLost(err error, h *hooks) error {
+	if h != nil && h.exit != nil {
+		if xerr := h.exit(); xerr != nil {
+			return fmt.Errorf("%w: server exited: %v", ErrConnectionLost, xerr)
+		}
+		return fmt.Errorf("%w: server exited", ErrConnectionLost)
+	}
+	if err != nil && !errors.Is(err, mcp.ErrConnectionClosed) {
+		return fmt.Errorf("%w: %v", ErrConnectionLost, err)
+	}
+	return ErrConnectionLost
+}
+
+func (c *Client) lastErrSafe() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastErr
+}
+
+// drop retires a session a call found broken (connection closed, HTTP
+// session expired) and starts the supervisor.
+func (c *Client) drop(cs *mcp.ClientSession, cause error) {
+	c.mu.Lock()
+	if c.sess != cs || c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.sess = nil
+	c.lastErr = c.serverError("connection lost", fmt.Errorf("%w: %v", ErrConnectionLost, cause), nil)
+	restart := c.opts.reconnect > 0
+	c.restarting = restart
+	c.notifyLocked()
+	c.wg.Add(1)
+	c.mu.Unlock()
+	go func() {
+		defer c.wg.Done()
+		_ = cs.Close()
+		if restart {
+			c.supervise()
+		}
+	}()
+}
+
+// supervise reconnects with exponential backoff, then lists the tools
+// again. It runs with restarting set, and clears it.
+func (c *Client) supervise() {
+	defer func() {
+		c.mu.Lock()
+		c.restarting = false
+		c.notifyLocked()
+		c.mu.Unlock()
+	}()
+	delay := 100 * time.Millisecond
+	for attempt := 1; attempt <= c.opts.reconnect; attempt++ {
+		t := time.NewTimer(delay)
+		select {
+		case <-c.life.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		delay = min(delay*2, 5*time.Second)
+		err := c.Connect(c.life)
+		if err == nil {
+			c.opts.logger.Info("mcp server reconnected", "server", c.name, "attempt", attempt)
+			c.relist()
+			return
+		}
+		if errors.Is(err, ErrClosed) || c.life.Err() != nil {
+			return
+		}
+		c.opts.logger.Warn("mcp server reconnect failed", "server", c.name, "attempt", attempt, "error", err)
+	}
+}
+
+// notifyLocked wakes everyone waiting for a state change. c.mu is held.
+func (c *Client) notifyLocked() {
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// acquire returns the live session, waiting for a restart in progress, or
+// connecting again once if the supervisor gave up or is off.
+func (c *Client) acquire(ctx context.Context) (*mcp.ClientSession, error) {
+	tried := false
+	for {
+		c.mu.Lock()
+		switch {
+		case c.closed:
+			c.mu.Unlock()
+			return nil, ErrClosed
+		case c.sess != nil:
+			cs := c.sess
+			c.mu.Unlock()
+			return cs, nil
+		case !c.connected:
+			c.mu.Unlock()
+			return nil, ErrNotConnected
+		case c.restarting || c.pending != nil:
+			ch := c.changed
+			c.mu.Unlock()
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				return nil, fmt.Errorf("waiting for mcp server %q to restart: %w (%v)", c.name, ctx.Err(), c.lastErrSafe())
+			}
+		default:
+			last := c.lastErr
+			c.mu.Unlock()
+			if tried {
+				return nil, last
+			}
+			tried = true
+			if err := c.Connect(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
+}
+
+// callCtx bounds a request by the call timeout.
+func (c *Client) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d := c.opts.callTimeout; d > 0 {
+		return context.WithTimeoutCause(ctx, d, fmt.Errorf("%w after %s", ErrCallTimeout, d))
+	}
+	return ctx, func() {}
+}
+
+// isConnErr reports whether err means the session is unusable.
+func isConnErr(err error) bool {
+	// A stdio server that exits mid-call shows up as EOF on its stdout.
+	return errors.Is(err, mcp.ErrConnectionClosed) || errors.Is(err, mcp.ErrSessionMissing) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// safe runs an operation that is safe to repeat (list, read, get, ping),
+// retrying it once on a new session if the connection broke.
+func safe[T any](ctx context.Context, c *Client, op string, f func(context.Context, *mcp.ClientSession) (T, error)) (T, error) {
+	var zero T
+	for attempt := 0; ; attempt++ {
+		cs, err := c.acquire(ctx)
+		if err != nil {
+			return zero, err
+		}
+		cctx, cancel := c.callCtx(ctx)
+		v, err := f(cctx, cs)
+		cause := context.Cause(cctx)
+		cancel()
+		if err == nil {
+			return v, nil
+		}
+		if ctx.Err() != nil {
+			return zero, fmt.Errorf("mcp server %q: %s: %w", c.name, op, ctx.Err())
+		}
+		if errors.Is(cause, ErrCallTimeout) {
+			return zero, c.serverError(op, cause, nil)
+		}
+		var rpcErr *jsonrpc.Error
+		if errors.As(err, &rpcErr) || !isConnErr(err) || attempt > 0 {
+			return zero, c.serverError(op, err, nil)
+		}
+		c.drop(cs, err)
+	}
+}
+
+// serverError wraps err with the server's name and stderr tail.
+func (c *Client) serverError(op string, err error, _ *hooks) error {
+	var se *ServerError
+	if errors.As(err, &se) {
+		return err
+	}
+	se = &ServerError{Server: c.name, Op: op, Err: err}
+	if c.stderr != nil {
+		se.Stderr = c.stderr.tail(stderrInErrors)
+	}
+	return se
+}
+
+// Ping checks that the server answers.
+func (c *Client) Ping(ctx context.Context) error {
+	_, err := safe(ctx, c, "ping", func(ctx context.Context, cs *mcp.ClientSession) (struct{}, error) {
+		return struct{}{}, cs.Ping(ctx, nil)
+	})
+	return err
+}
+
+// Prompts lists all the server's prompts (all pages).
+func (c *Client) Prompts(ctx context.Context) ([]*mcp.Prompt, error) {
+	return safe(ctx, c, "list prompts", func(ctx context.Context, cs *mcp.ClientSession) ([]*mcp.Prompt, error) {
+		return collect(cs.Prompts(ctx, nil))
+	})
+}
+
+// GetPrompt gets a prompt filled with args.
+func (c *Client) GetPrompt(ctx context.Context, name string, args map[string]string) (*mcp.GetPromptResult, error) {
+	return safe(ctx, c, fmt.Sprintf("get prompt %q", name), func(ctx context.Context, cs *mcp.ClientSession) (*mcp.GetPromptResult, error) {
+		return cs.GetPrompt(ctx, &mcp.GetPromptParams{Name: name, Arguments: args})
+	})
+}
+
+// Resources lists all the server's resources (all pages).
+func (c *Client) Resources(ctx context.Context) ([]*mcp.Resource, error) {
+	return safe(ctx, c, "list resources", func(ctx context.Context, cs *mcp.ClientSession) ([]*mcp.Resource, error) {
+		return collect(cs.Resources(ctx, nil))
+	})
+}
+
+// ReadResource reads the resource at uri.
+func (c *Client) ReadResource(ctx context.Context, uri string) (*mcp.ReadResourceResult, error) {
+	return safe(ctx, c, fmt.Sprintf("read resource %q", uri), func(ctx context.Context, cs *mcp.ClientSession) (*mcp.ReadResourceResult, error) {
+		return cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri})
+	})
+}
+
+func collect[T any](seq func(func(*T, error) bool)) ([]*T, error) {
+	var out []*T
+	for v, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+func (c *Client) onProgress(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
+	p := req.Params
+	if p == nil {
+		return
+	}
+	tok, _ := p.ProgressToken.(string)
+	_, tool, ok := strings.Cut(tok, ":")
+	if !ok {
+		return // not one of ours
+	}
+	c.opts.progress(ProgressEvent{
+		Server:   c.name,
+		Tool:     tool,
+		Progress: p.Progress,
+		Total:    p.Total,
+		Message:  p.Message,
+	})
+}
+
+// progressToken makes a token unique to one call that names the tool, so
+// that notifications arriving after the result still say which tool.
+func (c *Client) progressToken(tool string) string {
+	return strconv.FormatUint(c.progressN.Add(1), 10) + ":" + tool
+}
+
+// Close ends the session: a stdio server's stdin is closed, then it is
+// signalled (SIGTERM, then SIGKILL) if it does not exit, and reaped. The
+// supervisor stops and no goroutine of the client is left when Close
+// returns. Close is idempotent; later calls fail with [ErrClosed].
+func (c *Client) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		c.wg.Wait()
+		return nil
+	}
+	c.closed = true
+	cs := c.sess
+	c.sess = nil
+	c.notifyLocked()
+	c.mu.Unlock()
+
+	c.cancel()
+	if cs != nil {
+		// The error is the child's exit status after being asked to stop,
+		// or the HTTP DELETE's: nothing the caller can act on.
+		_ = cs.Close()
+	}
+	c.wg.Wait()
+	if c.httpTr != nil {
+		c.httpTr.CloseIdleConnections()
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package mcpclient
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// testServerBin is the testserver program, built once by TestMain.
+var testServerBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "mcpclient-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testServerBin = filepath.Join(dir, "testserver")
+	out, err := exec.Command("go", "build", "-o", testServerBin, "./internal/testserver").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building testserver: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// testServer returns a client for the testserver in the given mode, closed
+// at the end of the test.
+func testServer(t testing.TB, mode string, opts ...Option) *Client {
+	t.Helper()
+	opts = append([]Option{WithName("ts"), WithTerminateTimeout(2 * time.Second)}, opts...)
+	c := NewStdio(StdioParams{Command: testServerBin, Args: []string{"-mode=" + mode}}, opts...)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// noLeaks checks, at the end of a test, that no goroutine is left.
+func noLeaks(t *testing.T) {
+	t.Helper()
+	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+}

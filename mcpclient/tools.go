@@ -1,0 +1,301 @@
+package mcpclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// A Tool is a server's tool in the shape a model's function calling wants.
+type Tool struct {
+	// Name matches [A-Za-z0-9_-]{1,64} and is unique within the client.
+	// Characters outside that set become '_'; names that collide after
+	// that get a "_2", "_3"... suffix.
+	Name string
+	// OriginalName is the name the server gave, used for the call.
+	OriginalName string
+	Title        string
+	Description  string
+	// InputSchema is the server's inputSchema with $refs inlined and
+	// otherwise unchanged, or {"type":"object","properties":{}} if missing.
+	InputSchema json.RawMessage
+	// OutputSchema is the server's outputSchema, $refs inlined; nil if none.
+	OutputSchema json.RawMessage
+	Annotations  *mcp.ToolAnnotations
+}
+
+// A ToolResult is the outcome of [Client.CallTool].
+type ToolResult struct {
+	// Text is what a model reads; see [RenderResult].
+	Text string
+	// IsError says the call failed: the tool said so, the server rejected
+	// the call, or it timed out.
+	IsError bool
+	// Raw is the server's result; nil when the client made the result up
+	// (timeout, protocol error).
+	Raw *mcp.CallToolResult
+	// Err is set when the client made the result up: it matches
+	// [ErrCallTimeout] for a timeout, or is the server's JSON-RPC error.
+	Err error
+}
+
+// toolSet is one listing of a server's tools.
+type toolSet struct {
+	list    []Tool
+	byName  map[string]int   // sanitised and original names → index in list
+	invalid map[string]error // tools skipped for a bad schema, by both names
+}
+
+// buildToolSet sanitises names and schemas. Tools with an invalid
+// inputSchema and second tools with an already-seen name are skipped with
+// a warning.
+func (c *Client) buildToolSet(tools []*mcp.Tool) *toolSet {
+	ts := &toolSet{byName: make(map[string]int, 2*len(tools)), invalid: map[string]error{}}
+	seen := map[string]bool{}
+	for _, t := range tools {
+		if t == nil {
+			continue
+		}
+		if seen[t.Name] {
+			c.opts.logger.Warn("mcp server lists two tools with the same name; keeping the first", "server", c.name, "tool", t.Name)
+			continue
+		}
+		seen[t.Name] = true
+		in, err := inputSchema(t.InputSchema)
+		if err != nil {
+			c.opts.logger.Warn("skipping mcp tool with an invalid input schema", "server", c.name, "tool", t.Name, "error", err)
+			ts.invalid[t.Name] = err
+			ts.invalid[sanitizeName(t.Name)] = err
+			continue
+		}
+		ts.list = append(ts.list, Tool{
+			OriginalName: t.Name,
+			Title:        t.Title,
+			Description:  t.Description,
+			InputSchema:  in,
+			OutputSchema: outputSchema(t.OutputSchema),
+			Annotations:  t.Annotations,
+		})
+	}
+	// Names that are valid as they are keep them; the others are sanitised
+	// and, if that collides, suffixed.
+	taken := map[string]bool{}
+	for i := range ts.list {
+		t := &ts.list[i]
+		if sanitizeName(t.OriginalName) == t.OriginalName {
+			t.Name = t.OriginalName
+			taken[t.Name] = true
+		}
+	}
+	for i := range ts.list {
+		t := &ts.list[i]
+		if t.Name != "" {
+			continue
+		}
+		base := sanitizeName(t.OriginalName)
+		t.Name = uniqueName(base, taken)
+		taken[t.Name] = true
+		if t.Name != base {
+			c.opts.logger.Warn("mcp tool name collides after sanitising; renamed", "server", c.name, "tool", t.OriginalName, "name", t.Name)
+		}
+	}
+	for i, t := range ts.list {
+		ts.byName[t.Name] = i
+	}
+	for i, t := range ts.list {
+		if _, ok := ts.byName[t.OriginalName]; !ok {
+			ts.byName[t.OriginalName] = i
+		}
+	}
+	return ts
+}
+
+// Tools returns the server's tools (all pages). The list is cached, and
+// listed again after notifications/tools/list_changed or a reconnect.
+func (c *Client) Tools(ctx context.Context) ([]Tool, error) {
+	ts, err := c.toolSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(ts.list), nil
+}
+
+func (c *Client) toolSet(ctx context.Context) (*toolSet, error) {
+	c.toolsMu.Lock()
+	ts, gen := c.tools, c.toolsGen
+	c.toolsMu.Unlock()
+	if ts != nil {
+		return ts, nil
+	}
+	raw, err := safe(ctx, c, "list tools", func(ctx context.Context, cs *mcp.ClientSession) ([]*mcp.Tool, error) {
+		return collect(cs.Tools(ctx, nil))
+	})
+	if err != nil {
+		return nil, err
+	}
+	ts = c.buildToolSet(raw)
+	c.toolsMu.Lock()
+	if c.toolsGen == gen {
+		c.tools = ts
+	}
+	c.toolsMu.Unlock()
+	return ts, nil
+}
+
+// toolsStale drops the cached list; with a WithToolsChanged callback it
+// lists the tools again in the background and reports them.
+func (c *Client) toolsStale(notify bool) {
+	c.toolsMu.Lock()
+	c.tools = nil
+	c.toolsGen++
+	c.toolsMu.Unlock()
+	if !notify || c.opts.toolsChanged == nil || !c.refreshing.CompareAndSwap(false, true) {
+		return
+	}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		c.refreshing.Store(false)
+		return
+	}
+	c.wg.Add(1)
+	c.mu.Unlock()
+	// Not on the notification's goroutine: listing from there could wait
+	// on the very connection reader that delivers the answer.
+	go func() {
+		defer c.wg.Done()
+		defer c.refreshing.Store(false)
+		ts, err := c.toolSet(c.life)
+		if err != nil {
+			c.opts.logger.Warn("listing mcp tools after list_changed failed", "server", c.name, "error", err)
+			return
+		}
+		c.opts.toolsChanged(slices.Clone(ts.list))
+	}()
+}
+
+// relist lists the tools after a reconnect, and reports them if they
+// changed.
+func (c *Client) relist() {
+	c.toolsMu.Lock()
+	old := c.tools
+	c.toolsMu.Unlock()
+	c.toolsStale(false)
+	ctx, cancel := context.WithTimeout(c.life, max(c.opts.callTimeout, time.Second))
+	defer cancel()
+	ts, err := c.toolSet(ctx)
+	if err != nil {
+		c.opts.logger.Warn("listing mcp tools after reconnect failed", "server", c.name, "error", err)
+		return
+	}
+	if c.opts.toolsChanged != nil && (old == nil || !sameTools(old.list, ts.list)) {
+		c.opts.toolsChanged(slices.Clone(ts.list))
+	}
+}
+
+func sameTools(a, b []Tool) bool {
+	return slices.EqualFunc(a, b, func(x, y Tool) bool {
+		return x.Name == y.Name && x.Description == y.Description && bytes.Equal(x.InputSchema, y.InputSchema)
+	})
+}
+
+// lookup finds a tool by its sanitised or original name.
+func (c *Client) lookup(ctx context.Context, name string) (*Tool, error) {
+	ts, err := c.toolSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if i, ok := ts.byName[name]; ok {
+		return &ts.list[i], nil
+	}
+	if err, ok := ts.invalid[name]; ok {
+		return nil, fmt.Errorf("mcp server %q: tool %q: %w: %v", c.name, name, ErrInvalidTool, err)
+	}
+	return nil, fmt.Errorf("mcp server %q: %w: %q", c.name, ErrToolNotFound, name)
+}
+
+// CallTool calls a tool by its sanitised or original name with args, a
+// JSON object (empty or "null" means no arguments).
+//
+// What the model should read comes back as a [ToolResult] with a nil
+// error, including failures it can act on: the tool's own isError results,
+// the server rejecting the call (a JSON-RPC error such as invalid params),
+// and a call that ran past [WithCallTimeout] (IsError set, Err matching
+// [ErrCallTimeout]; the server is sent notifications/cancelled).
+//
+// An error is returned when there is nothing to call: [ErrClosed],
+// [ErrNotConnected], [ErrToolNotFound], [ErrInvalidTool], the caller's ctx
+// ending, or a [*ServerError] when the server is unreachable or the
+// connection broke during the call (matching [ErrConnectionLost]). A tool
+// call is never retried: the supervisor restarts the server, and the next
+// call goes to the new one.
+func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage) (*ToolResult, error) {
+	t, err := c.lookup(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	params := &mcp.CallToolParams{Name: t.OriginalName}
+	if a := bytes.TrimSpace(args); len(a) > 0 && !bytes.Equal(a, []byte("null")) {
+		if !json.Valid(a) || a[0] != '{' {
+			return &ToolResult{
+				Text:    fmt.Sprintf("Error: the arguments of tool %q must be a JSON object, got %.200q", t.Name, a),
+				IsError: true,
+				Err:     errors.New("arguments are not a JSON object"),
+			}, nil
+		}
+		params.Arguments = json.RawMessage(a) // sent as is: no re-marshalling
+	}
+	if c.opts.progress != nil {
+		params.SetProgressToken(c.progressToken(t.OriginalName))
+	}
+	cs, err := c.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cctx, cancel := c.callCtx(ctx)
+	res, err := cs.CallTool(cctx, params)
+	cause := context.Cause(cctx)
+	cancel()
+	if err == nil {
+		text, isErr := RenderResult(res)
+		return &ToolResult{Text: text, IsError: isErr, Raw: res}, nil
+	}
+	switch {
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("mcp server %q: call tool %q: %w", c.name, t.OriginalName, ctx.Err())
+	case errors.Is(cause, ErrCallTimeout):
+		return &ToolResult{
+			Text:    fmt.Sprintf("Error: tool %q timed out after %s", t.OriginalName, c.opts.callTimeout),
+			IsError: true,
+			Err:     cause,
+		}, nil
+	}
+	var rpcErr *jsonrpc.Error
+	if errors.As(err, &rpcErr) && !isConnErr(err) {
+		return &ToolResult{
+			Text:    fmt.Sprintf("Error: tool %q: %s", t.OriginalName, rpcErr.Message),
+			IsError: true,
+			Err:     err,
+		}, nil
+	}
+	op := fmt.Sprintf("call tool %q", t.OriginalName)
+	if isConnErr(err) {
+		c.drop(cs, err)
+		// The watcher may have seen the exit first, with the exit status.
+		if last := c.lastErrSafe(); last != nil {
+			var se *ServerError
+			if errors.As(last, &se) {
+				return nil, &ServerError{Server: c.name, Op: op + " (not retried; the server is being restarted)", Err: se.Err, Stderr: se.Stderr}
+			}
+		}
+		return nil, c.serverError(op+" (not retried; the server is being restarted)", fmt.Errorf("%w: %v", ErrConnectionLost, err), nil)
+	}
+	return nil, c.serverError(op, err, nil)
+}
