@@ -89,6 +89,7 @@ func newClient(name string, d dialer, opts []Option) *Client {
 	}
 	// Only one of the sampling handlers may be set, or the go-sdk panics.
 	if o.sampling != nil {
+		//lint:ignore SA1019 sampling is deprecated in 2026-07-28 but servers still use it.
 		co.CreateMessageHandler = o.sampling
 	}
 	if o.progress != nil {
@@ -360,11 +361,20 @@ func (c *Client) acquire(ctx context.Context) (*mcp.ClientSession, error) {
 }
 
 // callCtx bounds a request by the call timeout.
+// Close cancels it too: the go-sdk's graceful close would otherwise wait
+// for a hung call.
 func (c *Client) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	var cancel context.CancelFunc
 	if d := c.opts.callTimeout; d > 0 {
-		return context.WithTimeoutCause(ctx, d, fmt.Errorf("%w after %s", ErrCallTimeout, d))
+		ctx, cancel = context.WithTimeoutCause(ctx, d, fmt.Errorf("%w after %s", ErrCallTimeout, d))
+	} else {
+		ctx, cancel = context.WithCancel(ctx)
 	}
-	return ctx, func() {}
+	stop := context.AfterFunc(c.life, cancel)
+	return ctx, func() {
+		stop()
+		cancel()
+	}
 }
 
 // isConnErr reports whether err means the session is unusable.

@@ -21,12 +21,13 @@ const (
 type Option func(*options)
 
 type options struct {
-	name             string
-	logger           *slog.Logger
-	connectTimeout   time.Duration
-	callTimeout      time.Duration
-	progress         func(ProgressEvent)
-	toolsChanged     func([]Tool)
+	name           string
+	logger         *slog.Logger
+	connectTimeout time.Duration
+	callTimeout    time.Duration
+	progress       func(ProgressEvent)
+	toolsChanged   func([]Tool)
+	//lint:ignore SA1019 sampling is deprecated in 2026-07-28 but servers still use it; the run loop answers it.
 	sampling         func(context.Context, *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error)
 	elicitation      func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error)
 	httpClient       *http.Client
@@ -95,6 +96,8 @@ func WithToolsChanged(fn func([]Tool)) Option { return func(o *options) { o.tool
 
 // WithSamplingHandler answers the server's sampling/createMessage requests,
 // and advertises the sampling capability.
+//
+//lint:ignore SA1019 sampling is deprecated in 2026-07-28 but servers still use it; the run loop answers it.
 func WithSamplingHandler(fn func(context.Context, *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error)) Option {
 	return func(o *options) { o.sampling = fn }
 }

@@ -270,6 +270,8 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 	switch {
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("mcp server %q: call tool %q: %w", c.name, t.OriginalName, ctx.Err())
+	case c.life.Err() != nil:
+		return nil, fmt.Errorf("mcp server %q: call tool %q: %w", c.name, t.OriginalName, ErrClosed)
 	case errors.Is(cause, ErrCallTimeout):
 		return &ToolResult{
 			Text:    fmt.Sprintf("Error: tool %q timed out after %s", t.OriginalName, c.opts.callTimeout),
