@@ -185,7 +185,7 @@ func (c *Client) connectNow(ctx context.Context) error {
 				return ErrClosed
 			}
 		}
-		return c.serverError("connect", err, h)
+		return c.serverError("connect", err)
 	}
 	res := cs.InitializeResult()
 
@@ -229,7 +229,7 @@ func (c *Client) watch(cs *mcp.ClientSession, h *hooks) {
 		return
 	}
 	c.sess = nil
-	c.lastErr = c.serverError("connection lost", joinLost(err, h), h)
+	c.lastErr = c.serverError("connection lost", joinLost(err, h))
 	restart := !c.closed && c.opts.reconnect > 0
 	c.restarting = restart
 	c.notifyLocked()
@@ -268,7 +268,7 @@ func (c *Client) drop(cs *mcp.ClientSession, cause error) {
 		return
 	}
 	c.sess = nil
-	c.lastErr = c.serverError("connection lost", fmt.Errorf("%w: %v", ErrConnectionLost, cause), nil)
+	c.lastErr = c.serverError("connection lost", fmt.Errorf("%w: %v", ErrConnectionLost, cause))
 	restart := c.opts.reconnect > 0
 	c.restarting = restart
 	c.notifyLocked()
@@ -404,18 +404,18 @@ func safe[T any](ctx context.Context, c *Client, op string, f func(context.Conte
 			return zero, fmt.Errorf("mcp server %q: %s: %w", c.name, op, ctx.Err())
 		}
 		if errors.Is(cause, ErrCallTimeout) {
-			return zero, c.serverError(op, cause, nil)
+			return zero, c.serverError(op, cause)
 		}
 		var rpcErr *jsonrpc.Error
 		if errors.As(err, &rpcErr) || !isConnErr(err) || attempt > 0 {
-			return zero, c.serverError(op, err, nil)
+			return zero, c.serverError(op, err)
 		}
 		c.drop(cs, err)
 	}
 }
 
 // serverError wraps err with the server's name and stderr tail.
-func (c *Client) serverError(op string, err error, _ *hooks) error {
+func (c *Client) serverError(op string, err error) error {
 	var se *ServerError
 	if errors.As(err, &se) {
 		return err

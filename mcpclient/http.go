@@ -22,8 +22,9 @@ type SSEParams struct {
 	URL string
 	// Headers are set on every request (e.g. an API key).
 	Headers map[string]string
-	// Timeout bounds dialing and waiting for response headers of each HTTP
-	// request; 0 means no bound. It does not end long-lived event streams.
+	// Timeout bounds dialing and the TLS handshake of each HTTP connection;
+	// 0 means the defaults. Requests are bounded by [WithCallTimeout] and
+	// [WithConnectTimeout]; long-lived event streams are not cut.
 	Timeout time.Duration
 	// ReadTimeout ends an event stream that stays silent this long (the
 	// supervisor then reconnects); 0 means no bound.
@@ -35,8 +36,9 @@ type HTTPParams struct {
 	URL string
 	// Headers are set on every request (e.g. an API key).
 	Headers map[string]string
-	// Timeout bounds dialing and waiting for response headers of each HTTP
-	// request; 0 means no bound. It does not end long-lived event streams.
+	// Timeout bounds dialing and the TLS handshake of each HTTP connection;
+	// 0 means the defaults. Requests are bounded by [WithCallTimeout] and
+	// [WithConnectTimeout]; long-lived event streams are not cut.
 	Timeout time.Duration
 }
 
@@ -153,7 +155,9 @@ func (c *Client) httpClient(headers map[string]string, timeout, readTimeout time
 		if timeout > 0 {
 			tr.DialContext = (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext
 			tr.TLSHandshakeTimeout = timeout
-			tr.ResponseHeaderTimeout = timeout
+			// No ResponseHeaderTimeout: a server answering a long tool
+			// call with plain JSON sends its headers only at the end.
+			// Calls are bounded by WithCallTimeout instead.
 		}
 		c.httpTr = tr
 		base = tr

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -278,4 +279,29 @@ func TestHTTPUnreachable(t *testing.T) {
 		t.Fatalf("Connect = %v, want a ServerError", err)
 	}
 	c.Close()
+}
+
+func TestSSEReadTimeoutReconnects(t *testing.T) {
+	noLeaks(t)
+	ctx := ctxT(t)
+	srv := newGoServer()
+	ts := httptest.NewServer(mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	defer ts.Close()
+	c := NewSSE(SSEParams{URL: ts.URL, ReadTimeout: 300 * time.Millisecond})
+	defer c.Close()
+	if err := c.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first := c.Stderr() // "": not stdio
+	if first != "" {
+		t.Errorf("Stderr of an SSE client = %q", first)
+	}
+	// The idle stream is cut after 300 ms; the supervisor reconnects, and
+	// safe calls wait for it.
+	time.Sleep(time.Second)
+	if err := c.Ping(ctx); err != nil {
+		t.Fatalf("Ping after the stream went silent: %v", err)
+	}
+	c.Close()
+	ts.Close()
 }

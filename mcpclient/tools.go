@@ -297,7 +297,7 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 				return nil, &ServerError{Server: c.name, Op: op + " (not retried; the server is being restarted)", Err: se.Err, Stderr: se.Stderr}
 			}
 		}
-		return nil, c.serverError(op+" (not retried; the server is being restarted)", fmt.Errorf("%w: %v", ErrConnectionLost, err), nil)
+		return nil, c.serverError(op+" (not retried; the server is being restarted)", fmt.Errorf("%w: %v", ErrConnectionLost, err))
 	}
-	return nil, c.serverError(op, err, nil)
+	return nil, c.serverError(op, err)
 }
