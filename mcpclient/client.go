@@ -260,15 +260,21 @@ func (c *Client) lastErrSafe() error {
 }
 
 // drop retires a session a call found broken (connection closed, HTTP
-// session expired) and starts the supervisor.
-func (c *Client) drop(cs *mcp.ClientSession, cause error) {
+// session expired) and starts the supervisor. The returned channel is
+// closed once the session is closed (a stdio child reaped, so its stderr is
+// complete).
+func (c *Client) drop(cs *mcp.ClientSession, cause error) <-chan struct{} {
+	done := make(chan struct{})
 	c.mu.Lock()
 	if c.sess != cs || c.closed {
+		// The watcher (or Close) got there first.
 		c.mu.Unlock()
-		return
+		close(done)
+		return done
 	}
 	c.sess = nil
-	c.lastErr = c.serverError("connection lost", fmt.Errorf("%w: %v", ErrConnectionLost, cause))
+	lost := fmt.Errorf("%w: %v", ErrConnectionLost, cause)
+	c.lastErr = c.serverError("connection lost", lost)
 	restart := c.opts.reconnect > 0
 	c.restarting = restart
 	c.notifyLocked()
@@ -277,10 +283,17 @@ func (c *Client) drop(cs *mcp.ClientSession, cause error) {
 	go func() {
 		defer c.wg.Done()
 		_ = cs.Close()
+		c.mu.Lock()
+		if c.sess == nil && c.lastErr != nil {
+			c.lastErr = c.serverError("connection lost", lost) // now with all of stderr
+		}
+		c.mu.Unlock()
+		close(done)
 		if restart {
 			c.supervise()
 		}
 	}()
+	return done
 }
 
 // supervise reconnects with exponential backoff, then lists the tools
@@ -410,7 +423,7 @@ func safe[T any](ctx context.Context, c *Client, op string, f func(context.Conte
 		if errors.As(err, &rpcErr) || !isConnErr(err) || attempt > 0 {
 			return zero, c.serverError(op, err)
 		}
-		c.drop(cs, err)
+		_ = c.drop(cs, err)
 	}
 }
 

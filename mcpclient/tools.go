@@ -289,15 +289,21 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 	}
 	op := fmt.Sprintf("call tool %q", t.OriginalName)
 	if isConnErr(err) {
-		c.drop(cs, err)
-		// The watcher may have seen the exit first, with the exit status.
-		if last := c.lastErrSafe(); last != nil {
-			var se *ServerError
-			if errors.As(last, &se) {
-				return nil, &ServerError{Server: c.name, Op: op + " (not retried; the server is being restarted)", Err: se.Err, Stderr: se.Stderr}
-			}
+		// Wait (briefly) for the session to be torn down, so that the
+		// error carries the whole stderr of a crashed child.
+		t := time.NewTimer(3 * time.Second)
+		select {
+		case <-c.drop(cs, err):
+		case <-t.C:
+		case <-ctx.Done():
 		}
-		return nil, c.serverError(op+" (not retried; the server is being restarted)", fmt.Errorf("%w: %v", ErrConnectionLost, err))
+		t.Stop()
+		op += " (not retried; the server is being restarted)"
+		var se *ServerError
+		if last := c.lastErrSafe(); errors.As(last, &se) {
+			return nil, &ServerError{Server: c.name, Op: op, Err: se.Err, Stderr: se.Stderr}
+		}
+		return nil, c.serverError(op, fmt.Errorf("%w: %v", ErrConnectionLost, err))
 	}
 	return nil, c.serverError(op, err)
 }
