@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +37,7 @@ type Client struct {
 
 	mu         sync.Mutex
 	sess       *mcp.ClientSession
+	sessHooks  *hooks        // the transport hooks of sess
 	connected  bool          // Connect succeeded once
 	closed     bool          // Close was called
 	pending    chan struct{} // closed when the connect in progress ends
@@ -57,8 +59,10 @@ type dialer func(ctx context.Context, c *Client) (*mcp.ClientSession, *hooks, er
 
 // hooks are per-session callbacks of a transport.
 type hooks struct {
-	cleanup func()       // after the session ended (may be nil)
-	exit    func() error // a stdio child's exit status, once reaped (may be nil)
+	cleanup func()        // after the session ended (may be nil); waits for settled
+	stdio   bool          // the session ends when a child process exits
+	settled chan struct{} // closed when a stdio child's stderr is all in the buffer
+	once    sync.Once
 }
 
 // ServerInfo is what the server said about itself when connecting.
@@ -179,6 +183,7 @@ func (c *Client) connectNow(ctx context.Context) error {
 
 	cs, h, err := c.dialer(ctx, c)
 	if err != nil {
+		h.done()
 		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
 			err = fmt.Errorf("%w: %w", cause, err)
 			if errors.Is(cause, ErrClosed) {
@@ -197,6 +202,7 @@ func (c *Client) connectNow(ctx context.Context) error {
 		return ErrClosed
 	}
 	c.sess = cs
+	c.sessHooks = h
 	c.connected = true
 	c.lastErr = nil
 	if res != nil {
@@ -211,9 +217,10 @@ func (c *Client) connectNow(ctx context.Context) error {
 	return nil
 }
 
+// done runs the cleanup, once: both the watcher and a failed call may.
 func (h *hooks) done() {
 	if h != nil && h.cleanup != nil {
-		h.cleanup()
+		h.once.Do(h.cleanup)
 	}
 }
 
@@ -240,14 +247,16 @@ func (c *Client) watch(cs *mcp.ClientSession, h *hooks) {
 	}
 }
 
+// joinLost says why a session ended. The go-sdk returns a stdio child's
+// exit status from Wait when it reaped the child itself.
 func joinLost(err error, h *hooks) error {
-	if h != nil && h.exit != nil {
-		if xerr := h.exit(); xerr != nil {
-			return fmt.Errorf("%w: server exited: %v", ErrConnectionLost, xerr)
-		}
+	var xerr *exec.ExitError
+	switch {
+	case errors.As(err, &xerr):
+		return fmt.Errorf("%w: server exited: %v", ErrConnectionLost, xerr)
+	case h != nil && h.stdio:
 		return fmt.Errorf("%w: server exited", ErrConnectionLost)
-	}
-	if err != nil && !errors.Is(err, mcp.ErrConnectionClosed) {
+	case err != nil && !errors.Is(err, mcp.ErrConnectionClosed):
 		return fmt.Errorf("%w: %v", ErrConnectionLost, err)
 	}
 	return ErrConnectionLost
@@ -273,6 +282,7 @@ func (c *Client) drop(cs *mcp.ClientSession, cause error) <-chan struct{} {
 		return done
 	}
 	c.sess = nil
+	h := c.sessHooks
 	lost := fmt.Errorf("%w: %v", ErrConnectionLost, cause)
 	c.lastErr = c.serverError("connection lost", lost)
 	restart := c.opts.reconnect > 0
@@ -283,6 +293,7 @@ func (c *Client) drop(cs *mcp.ClientSession, cause error) <-chan struct{} {
 	go func() {
 		defer c.wg.Done()
 		_ = cs.Close()
+		h.done() // a stdio child's stderr complete
 		c.mu.Lock()
 		if c.sess == nil && c.lastErr != nil {
 			c.lastErr = c.serverError("connection lost", lost) // now with all of stderr

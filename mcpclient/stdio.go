@@ -3,11 +3,11 @@ package mcpclient
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -55,35 +55,41 @@ func NewStdio(p StdioParams, opts ...Option) *Client {
 		cmd := exec.Command(p.Command, args...)
 		cmd.Env = env
 		cmd.Dir = p.Dir
-		cmd.Stderr = c.stderr
 		cmd.WaitDelay = waitDelay
-		h := &hooks{exit: exitStatus(cmd)}
+		ownProcessGroup(cmd)
+		// Our own stderr pipe, rather than os/exec's copying goroutine: its
+		// end (EOF) tells when everything the server wrote is in the buffer,
+		// so that errors show the whole of a crashed server's last words.
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return nil, nil, err
+		}
+		cmd.Stderr = pw
+		settled := make(chan struct{})
+		go func() {
+			defer close(settled)
+			_, _ = io.Copy(c.stderr, pr)
+		}()
+		h := &hooks{stdio: true, settled: settled, cleanup: func() {
+			killProcessGroup(cmd)
+			// Bounded: a process outside the group may still hold the pipe.
+			t := time.NewTimer(waitDelay)
+			select {
+			case <-settled:
+			case <-t.C:
+			}
+			t.Stop()
+			_ = pr.Close() // ends the copy if it still runs
+			<-settled
+		}}
 		t := &mcp.CommandTransport{Command: cmd, TerminateDuration: c.opts.terminateTimeout}
 		cs, err := c.sdk.Connect(ctx, t, nil)
+		_ = pw.Close() // the child has its own copy
 		if err != nil {
-			// The go-sdk closed the session, which reaps a started child.
+			// The go-sdk closed the session, which stops a started child.
 			return nil, h, err
 		}
 		return cs, h, nil
 	}
 	return c
-}
-
-// exitStatus reports how a reaped child ended. The go-sdk reaps the child
-// when the connection closes, before ClientSession.Wait returns.
-func exitStatus(cmd *exec.Cmd) func() error {
-	var once sync.Once
-	var err error
-	return func() error {
-		once.Do(func() {
-			st := cmd.ProcessState
-			switch {
-			case st == nil:
-				// Not reaped yet: nothing more to say than that it ended.
-			case !st.Success():
-				err = fmt.Errorf("%s", st.String())
-			}
-		})
-		return err
-	}
 }

@@ -301,7 +301,8 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 		op += " (not retried; the server is being restarted)"
 		var se *ServerError
 		if last := c.lastErrSafe(); errors.As(last, &se) {
-			return nil, &ServerError{Server: c.name, Op: op, Err: se.Err, Stderr: se.Stderr}
+			// Built from se, with stderr read again: it may have grown.
+			return nil, c.serverError(op, se.Err)
 		}
 		return nil, c.serverError(op, fmt.Errorf("%w: %v", ErrConnectionLost, err))
 	}
