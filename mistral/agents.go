@@ -1,0 +1,75 @@
+package mistral
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// CreateAgent creates an agent.
+func (c *Client) CreateAgent(ctx context.Context, req *CreateAgentRequest) (*Agent, error) {
+	var out Agent
+	err := c.call(ctx, request{method: http.MethodPost, path: "/v1/agents", body: req}, &out)
+	return &out, err
+}
+
+// GetAgent returns an agent.
+func (c *Client) GetAgent(ctx context.Context, id string) (*Agent, error) {
+	if id == "" {
+		return nil, errors.New("mistral: empty agent id")
+	}
+	var out Agent
+	err := c.call(ctx, request{method: http.MethodGet, path: "/v1/agents/" + url.PathEscape(id)}, &out)
+	return &out, err
+}
+
+// ListAgents returns one page of agents (params may be nil).
+func (c *Client) ListAgents(ctx context.Context, params *ListAgentsParams) ([]Agent, error) {
+	path := "/v1/agents"
+	if params != nil {
+		q := url.Values{}
+		q.Set("page", fmt.Sprint(params.Page))
+		if params.PageSize > 0 {
+			q.Set("page_size", fmt.Sprint(params.PageSize))
+		}
+		path += "?" + q.Encode()
+	}
+	var out []Agent
+	err := c.call(ctx, request{method: http.MethodGet, path: path}, &out)
+	return out, err
+}
+
+// UpdateAgent changes an agent (PATCH: only the members set are sent).
+func (c *Client) UpdateAgent(ctx context.Context, id string, req *UpdateAgentRequest) (*Agent, error) {
+	if id == "" {
+		return nil, errors.New("mistral: empty agent id")
+	}
+	var out Agent
+	err := c.call(ctx, request{method: http.MethodPatch, path: "/v1/agents/" + url.PathEscape(id), body: req}, &out)
+	return &out, err
+}
+
+// GetFile returns a file's metadata.
+func (c *Client) GetFile(ctx context.Context, id string) (*File, error) {
+	if id == "" {
+		return nil, errors.New("mistral: empty file id")
+	}
+	var out File
+	err := c.call(ctx, request{method: http.MethodGet, path: "/v1/files/" + url.PathEscape(id)}, &out)
+	return &out, err
+}
+
+// DownloadFile returns a file's content; the caller closes it.
+func (c *Client) DownloadFile(ctx context.Context, id string) (io.ReadCloser, error) {
+	if id == "" {
+		return nil, errors.New("mistral: empty file id")
+	}
+	resp, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/files/" + url.PathEscape(id) + "/content"})
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body, nil
+}

@@ -1,0 +1,263 @@
+package mistral
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// Content is a message's content: either plain text or a list of chunks.
+// It is written as a JSON string when Chunks is nil, else as an array.
+type Content struct {
+	Text   string
+	Chunks []Chunk
+}
+
+// TextContent returns plain-text content.
+func TextContent(s string) Content { return Content{Text: s} }
+
+// MarshalJSON writes a string or an array of chunks.
+func (c Content) MarshalJSON() ([]byte, error) {
+	if c.Chunks == nil {
+		return json.Marshal(c.Text)
+	}
+	return json.Marshal(c.Chunks)
+}
+
+// UnmarshalJSON accepts a string, an array of chunks, or a single chunk
+// object (as stream deltas carry).
+func (c *Content) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	*c = Content{}
+	switch {
+	case len(data) == 0 || bytes.Equal(data, []byte("null")):
+		return nil
+	case data[0] == '"':
+		return json.Unmarshal(data, &c.Text)
+	case data[0] == '[':
+		var raws []json.RawMessage
+		if err := json.Unmarshal(data, &raws); err != nil {
+			return err
+		}
+		c.Chunks = make([]Chunk, 0, len(raws))
+		for _, r := range raws {
+			ch, err := UnmarshalChunk(r)
+			if err != nil {
+				return err
+			}
+			c.Chunks = append(c.Chunks, ch)
+		}
+		return nil
+	case data[0] == '{':
+		ch, err := UnmarshalChunk(data)
+		if err != nil {
+			return err
+		}
+		c.Chunks = []Chunk{ch}
+		return nil
+	}
+	return fmt.Errorf("mistral: content must be a string or chunks, got %.20q", data)
+}
+
+// Chunk is one piece of content. The concrete types are *TextChunk,
+// *ToolFileChunk, *ToolReferenceChunk, *ImageURLChunk, *DocumentURLChunk,
+// *ThinkChunk and *UnknownChunk.
+type Chunk interface {
+	ChunkType() string
+}
+
+// Chunk type names on the wire.
+const (
+	ChunkTypeText          = "text"
+	ChunkTypeToolFile      = "tool_file"
+	ChunkTypeToolReference = "tool_reference"
+	ChunkTypeImageURL      = "image_url"
+	ChunkTypeDocumentURL   = "document_url"
+	ChunkTypeThinking      = "thinking"
+)
+
+// TextChunk is a piece of text.
+type TextChunk struct {
+	Type  string                     `json:"type"`
+	Text  string                     `json:"text"`
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// ToolFileChunk is a file a built-in tool produced (image generation, code interpreter).
+type ToolFileChunk struct {
+	Type     string                     `json:"type"`
+	Tool     string                     `json:"tool"`
+	FileID   string                     `json:"file_id"`
+	FileName string                     `json:"file_name,omitempty"`
+	FileType string                     `json:"file_type,omitempty"`
+	Extra    map[string]json.RawMessage `json:"-"`
+}
+
+// ToolReferenceChunk is a source a built-in tool cited (web search, document library).
+type ToolReferenceChunk struct {
+	Type        string                     `json:"type"`
+	Tool        string                     `json:"tool"`
+	Title       string                     `json:"title"`
+	URL         string                     `json:"url,omitempty"`
+	Favicon     string                     `json:"favicon,omitempty"`
+	Description string                     `json:"description,omitempty"`
+	Extra       map[string]json.RawMessage `json:"-"`
+}
+
+// ImageURLChunk is an image given by URL (a string or an object with url and detail).
+type ImageURLChunk struct {
+	Type     string                     `json:"type"`
+	ImageURL json.RawMessage            `json:"image_url"`
+	Extra    map[string]json.RawMessage `json:"-"`
+}
+
+// DocumentURLChunk is a document given by URL.
+type DocumentURLChunk struct {
+	Type         string                     `json:"type"`
+	DocumentURL  string                     `json:"document_url"`
+	DocumentName string                     `json:"document_name,omitempty"`
+	Extra        map[string]json.RawMessage `json:"-"`
+}
+
+// ThinkChunk carries a reasoning model's thinking.
+type ThinkChunk struct {
+	Type     string                     `json:"type"`
+	Thinking json.RawMessage            `json:"thinking"`
+	Closed   *bool                      `json:"closed,omitempty"`
+	Extra    map[string]json.RawMessage `json:"-"`
+}
+
+// UnknownChunk is a chunk of a type this package does not know, kept as is.
+type UnknownChunk struct {
+	Type string
+	Raw  json.RawMessage
+}
+
+// ChunkType implements Chunk.
+func (c *TextChunk) ChunkType() string { return ChunkTypeText }
+
+// ChunkType implements Chunk.
+func (c *ToolFileChunk) ChunkType() string { return ChunkTypeToolFile }
+
+// ChunkType implements Chunk.
+func (c *ToolReferenceChunk) ChunkType() string { return ChunkTypeToolReference }
+
+// ChunkType implements Chunk.
+func (c *ImageURLChunk) ChunkType() string { return ChunkTypeImageURL }
+
+// ChunkType implements Chunk.
+func (c *DocumentURLChunk) ChunkType() string { return ChunkTypeDocumentURL }
+
+// ChunkType implements Chunk.
+func (c *ThinkChunk) ChunkType() string { return ChunkTypeThinking }
+
+// ChunkType implements Chunk.
+func (c *UnknownChunk) ChunkType() string { return c.Type }
+
+// MarshalJSON implements json.Marshaler.
+func (c *TextChunk) MarshalJSON() ([]byte, error) {
+	type plain TextChunk
+	p := plain(*c)
+	p.Type = ChunkTypeText
+	return encodeWithExtra(&p, c.Extra)
+}
+
+// MarshalJSON implements json.Marshaler.
+func (c *ToolFileChunk) MarshalJSON() ([]byte, error) {
+	type plain ToolFileChunk
+	p := plain(*c)
+	p.Type = ChunkTypeToolFile
+	return encodeWithExtra(&p, c.Extra)
+}
+
+// MarshalJSON implements json.Marshaler.
+func (c *ToolReferenceChunk) MarshalJSON() ([]byte, error) {
+	type plain ToolReferenceChunk
+	p := plain(*c)
+	p.Type = ChunkTypeToolReference
+	return encodeWithExtra(&p, c.Extra)
+}
+
+// MarshalJSON implements json.Marshaler.
+func (c *ImageURLChunk) MarshalJSON() ([]byte, error) {
+	type plain ImageURLChunk
+	p := plain(*c)
+	p.Type = ChunkTypeImageURL
+	return encodeWithExtra(&p, c.Extra)
+}
+
+// MarshalJSON implements json.Marshaler.
+func (c *DocumentURLChunk) MarshalJSON() ([]byte, error) {
+	type plain DocumentURLChunk
+	p := plain(*c)
+	p.Type = ChunkTypeDocumentURL
+	return encodeWithExtra(&p, c.Extra)
+}
+
+// MarshalJSON implements json.Marshaler.
+func (c *ThinkChunk) MarshalJSON() ([]byte, error) {
+	type plain ThinkChunk
+	p := plain(*c)
+	p.Type = ChunkTypeThinking
+	return encodeWithExtra(&p, c.Extra)
+}
+
+// MarshalJSON writes the chunk back as it came.
+func (c *UnknownChunk) MarshalJSON() ([]byte, error) { return c.Raw, nil }
+
+// UnmarshalChunk decodes one chunk by its "type" ("text" when absent).
+func UnmarshalChunk(data []byte) (Chunk, error) {
+	var head struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("mistral: decoding chunk: %w", err)
+	}
+	var (
+		ch  Chunk
+		err error
+	)
+	// decode fills v (a method-less copy of the chunk type, so that
+	// json.Unmarshal does not recurse) and the chunk's unknown members.
+	decode := func(v any, extra *map[string]json.RawMessage) {
+		*extra, err = decodeKeepingExtra(data, v)
+	}
+	switch head.Type {
+	case ChunkTypeText, "":
+		c := &TextChunk{}
+		type plain TextChunk
+		decode((*plain)(c), &c.Extra)
+		c.Type, ch = ChunkTypeText, c
+	case ChunkTypeToolFile:
+		c := &ToolFileChunk{}
+		type plain ToolFileChunk
+		decode((*plain)(c), &c.Extra)
+		ch = c
+	case ChunkTypeToolReference:
+		c := &ToolReferenceChunk{}
+		type plain ToolReferenceChunk
+		decode((*plain)(c), &c.Extra)
+		ch = c
+	case ChunkTypeImageURL:
+		c := &ImageURLChunk{}
+		type plain ImageURLChunk
+		decode((*plain)(c), &c.Extra)
+		ch = c
+	case ChunkTypeDocumentURL:
+		c := &DocumentURLChunk{}
+		type plain DocumentURLChunk
+		decode((*plain)(c), &c.Extra)
+		ch = c
+	case ChunkTypeThinking:
+		c := &ThinkChunk{}
+		type plain ThinkChunk
+		decode((*plain)(c), &c.Extra)
+		ch = c
+	default:
+		ch = &UnknownChunk{Type: head.Type, Raw: append(json.RawMessage(nil), data...)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mistral: decoding %s chunk: %w", head.Type, err)
+	}
+	return ch, nil
+}

@@ -1,0 +1,93 @@
+package mistral
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// knownKeys lists the JSON names of a struct's fields (from their json tags).
+func knownKeys(t reflect.Type) map[string]bool {
+	keys := make(map[string]bool, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for k := range knownKeys(f.Type) { // embedded: its members are ours
+				keys[k] = true
+			}
+			continue
+		}
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		keys[name] = true
+	}
+	return keys
+}
+
+// decodeKeepingExtra decodes data into v (a pointer to a struct whose fields
+// carry json tags) and returns the members v has no field for, so that they can
+// be written back unchanged: the API may add fields we do not know yet.
+func decodeKeepingExtra(data []byte, v any) (map[string]json.RawMessage, error) {
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return nil, err
+	}
+	known := knownKeys(derefType(v))
+	for k := range all {
+		if known[k] {
+			delete(all, k)
+		}
+	}
+	if len(all) == 0 {
+		return nil, nil
+	}
+	return all, nil
+}
+
+// encodeWithExtra marshals v and adds the extra members that v has no field for.
+func encodeWithExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	known := knownKeys(derefType(v))
+	var buf bytes.Buffer
+	buf.Write(b[:len(b)-1]) // drop the closing brace
+	first := len(b) == 2    // "{}"
+	for _, k := range slices.Sorted(maps.Keys(extra)) {
+		raw := extra[k]
+		if known[k] {
+			continue // a typed field wins over a stale extra copy
+		}
+		if !first {
+			buf.WriteByte(',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		buf.Write(kb)
+		buf.WriteByte(':')
+		buf.Write(raw)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// derefType is the struct type behind a pointer.
+func derefType(v any) reflect.Type {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
