@@ -38,6 +38,7 @@ type Client struct {
 	mu         sync.Mutex
 	sess       *mcp.ClientSession
 	sessHooks  *hooks        // the transport hooks of sess
+	settling   chan struct{} // closed when the watcher has cleaned up a dead session
 	connected  bool          // Connect succeeded once
 	closed     bool          // Close was called
 	pending    chan struct{} // closed when the connect in progress ends
@@ -229,19 +230,29 @@ func (h *hooks) done() {
 func (c *Client) watch(cs *mcp.ClientSession, h *hooks) {
 	defer c.wg.Done()
 	err := cs.Wait()
-	h.done()
 	c.mu.Lock()
-	if c.sess != cs { // closed by us, or dropped after a failed call
+	if c.sess != cs {
+		// Close or drop retired it, and they clean up after it (Close
+		// only once the go-sdk's graceful stop is over).
 		c.mu.Unlock()
 		return
 	}
-	c.sess = nil
-	c.lastErr = c.serverError("connection lost", joinLost(err, h))
+	c.sess, c.sessHooks = nil, nil
+	settling := make(chan struct{})
+	c.settling = settling
 	restart := !c.closed && c.opts.reconnect > 0
 	c.restarting = restart
+	c.mu.Unlock()
+
+	h.done() // a stdio child's stderr is complete after this
+	lost := c.serverError("connection lost", joinLost(err, h))
+	c.mu.Lock()
+	c.lastErr = lost
+	c.settling = nil
 	c.notifyLocked()
 	c.mu.Unlock()
-	c.opts.logger.Warn("mcp server connection lost", "server", c.name, "error", c.lastErrSafe())
+	close(settling)
+	c.opts.logger.Warn("mcp server connection lost", "server", c.name, "error", lost)
 	if restart {
 		c.supervise()
 	}
@@ -277,12 +288,17 @@ func (c *Client) drop(cs *mcp.ClientSession, cause error) <-chan struct{} {
 	c.mu.Lock()
 	if c.sess != cs || c.closed {
 		// The watcher (or Close) got there first.
+		settling := c.settling
 		c.mu.Unlock()
+		if settling != nil {
+			return settling
+		}
 		close(done)
 		return done
 	}
 	c.sess = nil
 	h := c.sessHooks
+	c.sessHooks = nil
 	lost := fmt.Errorf("%w: %v", ErrConnectionLost, cause)
 	c.lastErr = c.serverError("connection lost", lost)
 	restart := c.opts.reconnect > 0
@@ -537,8 +553,8 @@ func (c *Client) Close() error {
 		return nil
 	}
 	c.closed = true
-	cs := c.sess
-	c.sess = nil
+	cs, h := c.sess, c.sessHooks
+	c.sess, c.sessHooks = nil, nil
 	c.notifyLocked()
 	c.mu.Unlock()
 
@@ -547,6 +563,7 @@ func (c *Client) Close() error {
 		// The error is the child's exit status after being asked to stop,
 		// or the HTTP DELETE's: nothing the caller can act on.
 		_ = cs.Close()
+		h.done()
 	}
 	c.wg.Wait()
 	if c.httpTr != nil {
