@@ -1,9 +1,11 @@
 package mcpclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -266,7 +268,8 @@ func TestStdioBigResult(t *testing.T) {
 func TestStdioDupAndBadSchema(t *testing.T) {
 	noLeaks(t)
 	ctx := ctxT(t)
-	c := testServer(t, "dup,badschema")
+	var logs syncBuffer
+	c := testServer(t, "dup,badschema", WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -298,6 +301,11 @@ func TestStdioDupAndBadSchema(t *testing.T) {
 		}
 		if _, err := c.CallTool(ctx, bad, nil); !errors.Is(err, ErrInvalidTool) {
 			t.Errorf("CallTool(%s) = %v, want ErrInvalidTool", bad, err)
+		}
+	}
+	for _, want := range []string{"two tools with the same name", "invalid input schema", "bad_string", "collides after sanitising"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("no warning with %q in logs:\n%s", want, logs.String())
 		}
 	}
 	// A renamed tool is called by its original name (which this server
@@ -419,4 +427,22 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes (a log sink).
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
