@@ -1,0 +1,184 @@
+package oauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/zalando/go-keyring"
+	"golang.org/x/oauth2"
+)
+
+// keyringLimit is the Windows Credential Manager's limit on a secret's size.
+const keyringLimit = 2560
+
+// ErrTooLarge is returned when a record does not fit in the OS keyring.
+var ErrTooLarge = errors.New("oauth: record too large for the OS keyring")
+
+// KeyringStore keeps records in the OS keyring (Secret Service, macOS
+// Keychain, Windows Credential Manager) under one service name. Only the
+// refresh token, expiry and the client registration are kept: access tokens
+// can be large and are cheap to refresh, and Windows limits a secret to 2,560
+// bytes. An index entry lists the keys so [KeyringStore.List] works.
+type KeyringStore struct {
+	service string
+	mu      sync.Mutex
+}
+
+const indexUser = "_index"
+
+// NewKeyringStore returns a keyring store under service ("mcprun" if empty).
+func NewKeyringStore(service string) *KeyringStore {
+	if service == "" {
+		service = "mcprun"
+	}
+	return &KeyringStore{service: service}
+}
+
+// Name implements [TokenStore].
+func (s *KeyringStore) Name() string { return "keyring:" + s.service }
+
+func (s *KeyringStore) index() ([]string, error) {
+	v, err := keyring.Get(s.service, indexUser)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("oauth: keyring: %w", err)
+	}
+	var keys []string
+	if err := json.Unmarshal([]byte(v), &keys); err != nil {
+		return nil, errors.New("oauth: keyring index is corrupt")
+	}
+	return keys, nil
+}
+
+func (s *KeyringStore) setIndex(keys []string) error {
+	b, _ := json.Marshal(keys)
+	if err := keyring.Set(s.service, indexUser, string(b)); err != nil {
+		return fmt.Errorf("oauth: keyring: %w", err)
+	}
+	return nil
+}
+
+// Load implements [TokenStore].
+func (s *KeyringStore) Load(_ context.Context, server string, scopes []string) (*Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.get(storeKey(server, scopes))
+}
+
+func (s *KeyringStore) get(key string) (*Record, error) {
+	v, err := keyring.Get(s.service, key)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return nil, fmt.Errorf("%w for %s", ErrNotFound, key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("oauth: keyring: %w", err)
+	}
+	var r Record
+	if err := json.Unmarshal([]byte(v), &r); err != nil {
+		return nil, errors.New("oauth: keyring entry is corrupt")
+	}
+	return &r, nil
+}
+
+// Save implements [TokenStore]. The access token is dropped.
+func (s *KeyringStore) Save(_ context.Context, rec *Record) error {
+	if rec == nil || rec.Server == "" {
+		return errors.New("oauth: record without server")
+	}
+	slim := *rec
+	if rec.Token != nil {
+		slim.Token = &oauth2.Token{RefreshToken: rec.Token.RefreshToken, Expiry: rec.Token.Expiry}
+		if slim.Token.RefreshToken == "" {
+			// Without a refresh token there is nothing durable to keep.
+			slim.Token = nil
+		}
+	}
+	b, err := json.Marshal(&slim)
+	if err != nil {
+		return fmt.Errorf("oauth: encoding record: %w", err)
+	}
+	if len(b) > keyringLimit {
+		return fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(b), keyringLimit)
+	}
+	key := storeKey(rec.Server, rec.Scopes)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	keys, err := s.index()
+	if err != nil {
+		return err
+	}
+	if err := keyring.Set(s.service, key, string(b)); err != nil {
+		return fmt.Errorf("oauth: keyring: %w", err)
+	}
+	if !slices.Contains(keys, key) {
+		return s.setIndex(append(keys, key))
+	}
+	return nil
+}
+
+// Delete implements [TokenStore].
+func (s *KeyringStore) Delete(_ context.Context, server string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	keys, err := s.index()
+	if err != nil {
+		return err
+	}
+	var keep []string
+	for _, k := range keys {
+		r, err := s.get(k)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if r == nil || r.Server == server {
+			if err := keyring.Delete(s.service, k); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+				return fmt.Errorf("oauth: keyring: %w", err)
+			}
+			continue
+		}
+		keep = append(keep, k)
+	}
+	return s.setIndex(keep)
+}
+
+// List implements [TokenStore].
+func (s *KeyringStore) List(_ context.Context) ([]*Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	keys, err := s.index()
+	if err != nil {
+		return nil, err
+	}
+	var out []*Record
+	for _, k := range keys {
+		r, err := s.get(k)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// DefaultStore returns a [KeyringStore] when the OS keyring answers, else a
+// [FileStore] at [DefaultFilePath] (headless Linux has no Secret Service).
+func DefaultStore() (TokenStore, error) {
+	ks := NewKeyringStore("mcprun")
+	if _, err := keyring.Get(ks.service, indexUser); err == nil || errors.Is(err, keyring.ErrNotFound) {
+		return ks, nil
+	}
+	p, err := DefaultFilePath()
+	if err != nil {
+		return nil, err
+	}
+	return NewFileStore(p), nil
+}
