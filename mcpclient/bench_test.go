@@ -56,6 +56,41 @@ func BenchmarkCallTool(b *testing.B) {
 		raw = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	})
 
+	// Both side by side, call for call, so that load from elsewhere on the
+	// machine hits both alike.
+	b.Run("interleaved", func(b *testing.B) {
+		c := NewStdio(StdioParams{Command: testServerBin})
+		defer c.Close()
+		if err := c.Connect(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Tools(ctx); err != nil {
+			b.Fatal(err)
+		}
+		client := mcp.NewClient(&mcp.Implementation{Name: "bench"}, nil)
+		cs, err := client.Connect(ctx, &mcp.CommandTransport{Command: exec.Command(testServerBin)}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer cs.Close()
+		var tOurs, tRaw time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			if _, err := c.CallTool(ctx, "echo", args); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if _, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: args}); err != nil {
+				b.Fatal(err)
+			}
+			tOurs += t1.Sub(t0)
+			tRaw += time.Since(t1)
+		}
+		b.ReportMetric(float64(tOurs.Nanoseconds())/float64(b.N), "mcpclient-ns/call")
+		b.ReportMetric(float64(tRaw.Nanoseconds())/float64(b.N), "gosdk-ns/call")
+		b.ReportMetric(100*(float64(tOurs)/float64(tRaw)-1), "overhead-%")
+	})
+
 	if ours > 0 && raw > 0 {
 		b.Logf("mcpclient/gosdk time per call: %.0f ns / %.0f ns = %.3f", ours, raw, ours/raw)
 	}

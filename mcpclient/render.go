@@ -31,6 +31,12 @@ func RenderResult(r *mcp.CallToolResult) (text string, isError bool) {
 	if r == nil {
 		return "", false
 	}
+	// The common case, one text block: no copying.
+	if len(r.Content) == 1 && r.StructuredContent == nil && !r.IsError {
+		if tc, ok := r.Content[0].(*mcp.TextContent); ok {
+			return truncate(tc.Text, MaxResultText), false
+		}
+	}
 	var b strings.Builder
 	sep := func() {
 		if b.Len() > 0 {
@@ -43,7 +49,9 @@ func RenderResult(r *mcp.CallToolResult) (text string, isError bool) {
 		switch c := c.(type) {
 		case *mcp.TextContent:
 			b.WriteString(c.Text)
-			texts = append(texts, c.Text)
+			if r.StructuredContent != nil {
+				texts = append(texts, c.Text)
+			}
 		case *mcp.ImageContent:
 			fmt.Fprintf(&b, "[image: %s, %d bytes]", orUnknown(c.MIMEType), len(c.Data))
 		case *mcp.AudioContent:
