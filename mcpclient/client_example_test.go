@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -64,4 +65,33 @@ func ExampleRenderResult() {
 	// [image: image/png, 1234 bytes]
 	// {"points":3}
 	// false
+}
+
+// A stdio server started with npx, with a secret in its environment; its
+// stderr is kept for errors.
+func ExampleNewStdio() {
+	c := mcpclient.NewStdio(mcpclient.StdioParams{
+		Command: "npx",
+		Args:    []string{"-y", "@modelcontextprotocol/server-everything", "stdio"},
+		Env:     map[string]string{"API_KEY": "secret"},
+	}, mcpclient.WithName("everything"), mcpclient.WithCallTimeout(2*time.Minute))
+	defer c.Close()
+	if err := c.Connect(context.Background()); err != nil {
+		log.Fatal(err) // names the server and shows its stderr tail
+	}
+}
+
+// A remote server that may speak Streamable HTTP or legacy SSE, with an API
+// key header, connected together with others.
+func ExampleNewHTTP() {
+	remote := mcpclient.NewHTTP("https://mcp.example.com/mcp", mcpclient.WithName("remote"))
+	keyed := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{
+		URL:     "https://api.example.com/mcp",
+		Headers: map[string]string{"X-Api-Key": "secret"},
+	})
+	defer remote.Close()
+	defer keyed.Close()
+	if err := mcpclient.ConnectAll(context.Background(), remote, keyed); err != nil {
+		log.Print(err) // one line per server that failed
+	}
 }

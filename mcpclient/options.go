@@ -86,12 +86,14 @@ type ProgressEvent struct {
 }
 
 // WithProgress asks servers for progress on every tool call and passes the
-// events to fn. fn runs on the connection's reader and must not block.
+// events to fn. fn runs on the connection's reader: it must not block, nor
+// call the client.
 func WithProgress(fn func(ProgressEvent)) Option { return func(o *options) { o.progress = fn } }
 
 // WithToolsChanged registers fn to be called with the new tool list after
 // the server announced a change (notifications/tools/list_changed) or after
-// a reconnect found a different list.
+// a reconnect found a different list. fn runs on a goroutine of the client
+// and must not call [Client.Close].
 func WithToolsChanged(fn func([]Tool)) Option { return func(o *options) { o.toolsChanged = fn } }
 
 // WithSamplingHandler answers the server's sampling/createMessage requests,
