@@ -273,3 +273,11 @@ func (c *Client) call(ctx context.Context, rq request, out any) error {
 	}
 	return nil
 }
+
+// String describes the client without its API key.
+func (c *Client) String() string {
+	return fmt.Sprintf("mistral.Client{server: %s, key set: %t}", c.serverURL, c.apiKey != "")
+}
+
+// GoString is String, so that %#v does not print the API key either.
+func (c *Client) GoString() string { return c.String() }

@@ -1,0 +1,152 @@
+package mistral
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// Entries as the API writes them, one of each type, with an unknown member.
+var entrySamples = []string{
+	`{"object":"entry","type":"message.input","id":"msg_1","created_at":"2025-05-27T13:20:34.519437Z","role":"user","content":"hello"}`,
+	`{"object":"entry","type":"message.input","role":"user","content":[{"type":"text","text":"a"},{"type":"document_url","document_url":"https://x/y.pdf"}]}`,
+	`{"object":"entry","type":"message.output","id":"msg_2","created_at":"2025-05-27T13:20:34.519437Z","completed_at":"2025-05-27T13:20:35Z","model":"mistral-medium-latest","role":"assistant","content":"hi","future_field":{"a":1}}`,
+	`{"object":"entry","type":"message.output","agent_id":"ag_1","role":"assistant","content":[{"type":"text","text":"see "},{"type":"tool_file","tool":"image_generation","file_id":"f1","file_name":"cat.png","file_type":"png"},{"type":"tool_reference","tool":"web_search","title":"Go","url":"https://go.dev"},{"type":"thinking","thinking":[{"type":"text","text":"hm"}]},{"type":"brand_new","x":1}]}`,
+	`{"object":"entry","type":"function.call","id":"fc_1","tool_call_id":"call_1","name":"get_weather","arguments":"{\"city\":\"Paris\"}","confirmation_status":"pending"}`,
+	`{"object":"entry","type":"function.result","id":"fr_1","tool_call_id":"call_1","result":"20C"}`,
+	`{"object":"entry","type":"tool.execution","id":"te_1","name":"web_search","arguments":"{\"q\":\"go\"}","info":{"n":2}}`,
+	`{"object":"entry","type":"agent.handoff","id":"ah_1","previous_agent_id":"a","previous_agent_name":"A","next_agent_id":"b","next_agent_name":"B"}`,
+	`{"object":"entry","type":"some.future.entry","id":"x_1","payload":[1,2,3]}`,
+}
+
+func canonical(t *testing.T, b []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("invalid JSON %s: %v", b, err)
+	}
+	return v
+}
+
+func TestEntryRoundTrip(t *testing.T) {
+	for _, s := range entrySamples {
+		e, err := UnmarshalEntry([]byte(s))
+		if err != nil {
+			t.Fatalf("UnmarshalEntry(%s): %v", s, err)
+		}
+		out, err := json.Marshal(e)
+		if err != nil {
+			t.Fatalf("Marshal %T: %v", e, err)
+		}
+		want := canonical(t, []byte(s))
+		got := canonical(t, out)
+		// Timestamps may be written with another number of fraction digits.
+		normTimes(want)
+		normTimes(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("round trip of %T\n got %s\nwant %s", e, out, s)
+		}
+		e2, err := UnmarshalEntry(out)
+		if err != nil || !reflect.DeepEqual(e, e2) {
+			t.Errorf("second decode of %s differs: %v", out, err)
+		}
+	}
+}
+
+func normTimes(v any) {
+	if m, ok := v.(map[string]any); ok {
+		for _, k := range []string{"created_at", "completed_at"} {
+			if s, ok := m[k].(string); ok {
+				m[k] = strings.TrimSuffix(strings.TrimRight(strings.TrimSuffix(s, "Z"), "0"), ".")
+			}
+		}
+	}
+}
+
+func TestEntryTypes(t *testing.T) {
+	var es Entries
+	if err := json.Unmarshal([]byte("["+strings.Join(entrySamples, ",")+"]"), &es); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"*mistral.MessageInputEntry", "*mistral.MessageInputEntry", "*mistral.MessageOutputEntry", "*mistral.MessageOutputEntry",
+		"*mistral.FunctionCallEntry", "*mistral.FunctionResultEntry", "*mistral.ToolExecutionEntry", "*mistral.AgentHandoffEntry", "*mistral.UnknownEntry"}
+	for i, e := range es {
+		if got := reflect.TypeOf(e).String(); got != want[i] {
+			t.Errorf("entry %d: %s, want %s", i, got, want[i])
+		}
+	}
+	fc := es[4].(*FunctionCallEntry)
+	if fc.Arguments != `{"city":"Paris"}` || fc.ToolCallID != "call_1" || fc.Name != "get_weather" {
+		t.Errorf("function call decoded as %+v", fc)
+	}
+	mo := es[2].(*MessageOutputEntry)
+	if string(mo.Extra["future_field"]) != `{"a":1}` {
+		t.Errorf("unknown member not kept: %v", mo.Extra)
+	}
+	chunks := es[3].(*MessageOutputEntry).Content.Chunks
+	if len(chunks) != 5 || chunks[1].(*ToolFileChunk).FileID != "f1" || chunks[4].ChunkType() != "brand_new" {
+		t.Errorf("chunks decoded as %#v", chunks)
+	}
+}
+
+func TestFunctionCallArgumentsAsObject(t *testing.T) {
+	e, err := UnmarshalEntry([]byte(`{"type":"function.call","tool_call_id":"c","name":"f","arguments":{"a":1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.(*FunctionCallEntry).Arguments; got != `{"a":1}` {
+		t.Errorf("arguments %q", got)
+	}
+	if x := e.(*FunctionCallEntry).Extra; x != nil {
+		t.Errorf("arguments counted as unknown: %v", x)
+	}
+}
+
+func TestUnmarshalEntryErrors(t *testing.T) {
+	for _, s := range []string{``, `[`, `{"type":"function.call","name":3}`, `{"type":"message.output","content":7}`} {
+		if _, err := UnmarshalEntry([]byte(s)); err == nil {
+			t.Errorf("UnmarshalEntry(%q): no error", s)
+		}
+	}
+}
+
+func TestInputsMarshal(t *testing.T) {
+	b, _ := json.Marshal(TextInputs("hi"))
+	if string(b) != `"hi"` {
+		t.Errorf("text inputs: %s", b)
+	}
+	b, _ = json.Marshal(EntryInputs(NewFunctionResult("c1", "ok")))
+	if string(b) != `[{"object":"entry","type":"function.result","tool_call_id":"c1","result":"ok"}]` {
+		t.Errorf("entry inputs: %s", b)
+	}
+	var in Inputs
+	if err := json.Unmarshal(b, &in); err != nil || len(in.Entries) != 1 {
+		t.Errorf("decode inputs: %v %+v", err, in)
+	}
+}
+
+func TestRequestWireNames(t *testing.T) {
+	req := ConversationRequest{
+		Inputs: TextInputs("x"), Model: "m", Instructions: "be brief",
+		Tools: []Tool{NewFunctionTool("f", "d", json.RawMessage(`{"type":"object"}`), true), BuiltinTool("web_search")},
+		CompletionArgs: &CompletionArgs{ResponseFormat: JSONSchemaFormat("out", json.RawMessage(`{"type":"object"}`), true)},
+	}
+	b, _ := json.Marshal(req)
+	want := `{"inputs":"x","stream":false,"instructions":"be brief","tools":[{"type":"function","function":{"name":"f","description":"d","strict":true,"parameters":{"type":"object"}}},{"type":"web_search"}],"completion_args":{"response_format":{"type":"json_schema","json_schema":{"name":"out","schema":{"type":"object"},"strict":true}}},"model":"m"}`
+	if string(b) != want {
+		t.Errorf("request\n got %s\nwant %s", b, want)
+	}
+	var back ConversationRequest
+	if err := json.Unmarshal(b, &back); err != nil || back.Tools[1].Type != "web_search" || back.Tools[0].Function.Name != "f" {
+		t.Errorf("decode request: %v %+v", err, back)
+	}
+}
+
+func TestUpdateAgentSendsOnlySet(t *testing.T) {
+	empty := []Tool{}
+	b, _ := json.Marshal(UpdateAgentRequest{Tools: &empty})
+	if string(b) != `{"tools":[]}` {
+		t.Errorf("update: %s", b)
+	}
+}
