@@ -376,7 +376,11 @@ func (c *Client) acquire(ctx context.Context) (*mcp.ClientSession, error) {
 			c.mu.Unlock()
 			return cs, nil
 		case !c.connected:
+			last := c.lastErr
 			c.mu.Unlock()
+			if last != nil { // Connect was called, and failed
+				return nil, fmt.Errorf("%w: %w", ErrNotConnected, last)
+			}
 			return nil, ErrNotConnected
 		case c.restarting || c.pending != nil:
 			ch := c.changed

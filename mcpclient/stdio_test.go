@@ -237,6 +237,10 @@ func TestStdioBadCommand(t *testing.T) {
 	if !errors.As(err, &se) || se.Server != "mcp-server" {
 		t.Fatalf("Connect = %v", err)
 	}
+	_, err = c.Tools(ctxT(t))
+	if !errors.Is(err, ErrNotConnected) || !errors.As(err, &se) {
+		t.Errorf("Tools after a failed Connect = %v, want ErrNotConnected with the ServerError", err)
+	}
 	c.Close()
 }
 
