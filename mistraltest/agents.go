@@ -1,0 +1,141 @@
+package mistraltest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+)
+
+func (s *Server) createAgent(w http.ResponseWriter, r *http.Request, body []byte) {
+	var req map[string]json.RawMessage
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeValidation(w, nil, "Input should be a valid dictionary or object", "model_attributes_type")
+		return
+	}
+	if err := extraMember(req, agentKeys); err != nil {
+		writeValidation(w, err.loc, err.msg, err.typ)
+		return
+	}
+	for _, k := range []string{"model", "name"} {
+		if str(req[k]) == "" {
+			writeValidation(w, []any{k}, "Field required", "missing")
+			return
+		}
+	}
+	if _, err := parseTools(req["tools"], "tools"); err != nil {
+		writeValidation(w, err.loc, err.msg, err.typ)
+		return
+	}
+	if _, err := parseCompletionArgs(req["completion_args"]); err != nil {
+		writeValidation(w, err.loc, err.msg, err.typ)
+		return
+	}
+	now := time.Now().UTC()
+	a := map[string]any{
+		"object": "agent", "id": newID("ag"), "version": 0, "versions": []int{0},
+		"created_at": now, "updated_at": now, "deployment_chat": false, "source": "api",
+		"tools": []any{}, "completion_args": map[string]any{},
+	}
+	for k, v := range req {
+		var x any
+		_ = json.Unmarshal(v, &x)
+		a[k] = x
+	}
+	s.mu.Lock()
+	s.agents[a["id"].(string)] = a
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) getAgent(w http.ResponseWriter, r *http.Request, _ []byte) {
+	s.mu.Lock()
+	a, ok := s.agents[r.PathValue("id")]
+	if ok {
+		a = cloneMap(a)
+	}
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("Agent %s not found", r.PathValue("id")), "invalid_request_error", "3000")
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) listAgents(w http.ResponseWriter, r *http.Request, _ []byte) {
+	s.mu.Lock()
+	out := make([]map[string]any, 0, len(s.agents))
+	for _, a := range s.agents {
+		out = append(out, cloneMap(a))
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b map[string]any) int { return a["created_at"].(time.Time).Compare(b["created_at"].(time.Time)) })
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) updateAgent(w http.ResponseWriter, r *http.Request, body []byte) {
+	var req map[string]json.RawMessage
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeValidation(w, nil, "Input should be a valid dictionary or object", "model_attributes_type")
+		return
+	}
+	if err := extraMember(req, agentKeys); err != nil {
+		writeValidation(w, err.loc, err.msg, err.typ)
+		return
+	}
+	if _, err := parseTools(req["tools"], "tools"); err != nil {
+		writeValidation(w, err.loc, err.msg, err.typ)
+		return
+	}
+	if _, err := parseCompletionArgs(req["completion_args"]); err != nil {
+		writeValidation(w, err.loc, err.msg, err.typ)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.agents[r.PathValue("id")]
+	if !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("Agent %s not found", r.PathValue("id")), "invalid_request_error", "3000")
+		return
+	}
+	a = cloneMap(a)
+	for k, v := range req {
+		var x any
+		_ = json.Unmarshal(v, &x)
+		a[k] = x
+	}
+	v := a["version"].(int) + 1
+	a["version"] = v
+	a["versions"] = append(slices.Clone(a["versions"].([]int)), v)
+	a["updated_at"] = time.Now().UTC()
+	s.agents[a["id"].(string)] = a
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) getFile(w http.ResponseWriter, r *http.Request, _ []byte) {
+	s.mu.Lock()
+	f, ok := s.files[r.PathValue("id")]
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, "File not found", "invalid_request_error", "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id": r.PathValue("id"), "object": "file", "bytes": len(f.data), "created_at": f.created,
+		"filename": f.name, "purpose": "ocr", "sample_type": "ocr_input", "source": "mistral",
+		"mimetype": f.mime, "deleted": false,
+	})
+}
+
+func (s *Server) getFileContent(w http.ResponseWriter, r *http.Request, _ []byte) {
+	s.mu.Lock()
+	f, ok := s.files[r.PathValue("id")]
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, "File not found", "invalid_request_error", "")
+		return
+	}
+	w.Header().Set("Content-Type", f.mime)
+	_, _ = w.Write(f.data)
+}
