@@ -1,0 +1,287 @@
+// Command client is the MCP client the official conformance suite
+// (@modelcontextprotocol/conformance) drives: `make conformance` runs it once
+// per client scenario.
+//
+// The suite starts a test server for a scenario, then runs this program with
+// the server's URL as the last argument, the scenario's name in
+// MCP_CONFORMANCE_SCENARIO and scenario-specific data (client credentials, for
+// example) as a JSON object in MCP_CONFORMANCE_CONTEXT. The program does what
+// the scenario expects of a client and exits 0; the suite judges what it saw
+// on the wire.
+//
+// Everything goes through mcprun's own layer, package mcpclient; the go-sdk is
+// used directly only for what that layer leaves to it (the OAuth handlers).
+// It mirrors the go-sdk's conformance/everything-client.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/auth/extauth"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/modelcontextprotocol/go-sdk/oauthex"
+
+	"github.com/mcprun/mcprun/mcpclient"
+)
+
+// A scenario does what one conformance scenario expects of a client.
+type scenario func(ctx context.Context, serverURL string, cc confContext) error
+
+// confContext is MCP_CONFORMANCE_CONTEXT, decoded.
+type confContext map[string]any
+
+func (c confContext) str(key string) string {
+	s, _ := c[key].(string)
+	return s
+}
+
+var scenarios = map[string]scenario{
+	"initialize":                          runInitialize,
+	"tools_call":                          runToolsCall,
+	"elicitation-sep1034-client-defaults": runElicitationDefaults,
+	"sse-retry":                           runSSERetry,
+	"auth/client-credentials-basic":       runClientCredentials,
+}
+
+// Scenarios whose names start with "auth/" and are not in scenarios run the
+// authorization code flow (runAuth).
+const authPrefix = "auth/"
+
+func main() {
+	log.SetFlags(log.Lmicroseconds)
+	log.SetPrefix("conformance-client: ")
+	if len(os.Args) < 2 {
+		usage("usage: %s [flags...] <server-url>", os.Args[0])
+	}
+	serverURL := os.Args[len(os.Args)-1]
+	name := os.Getenv("MCP_CONFORMANCE_SCENARIO")
+	if name == "" {
+		usage("MCP_CONFORMANCE_SCENARIO is not set")
+	}
+	var cc confContext
+	if s := os.Getenv("MCP_CONFORMANCE_CONTEXT"); s != "" {
+		if err := json.Unmarshal([]byte(s), &cc); err != nil {
+			log.Fatalf("MCP_CONFORMANCE_CONTEXT: %v", err)
+		}
+	}
+	run, ok := scenarios[name]
+	if !ok && strings.HasPrefix(name, authPrefix) {
+		run, ok = runAuth, true
+	}
+	if !ok {
+		usage("unknown scenario %q", name)
+	}
+	// The suite gives a client 30 s by default; give up a little earlier
+	// so that the log says why.
+	ctx, cancel := context.WithTimeout(context.Background(), 28*time.Second)
+	defer cancel()
+	log.Printf("scenario %s against %s", name, serverURL)
+	if err := run(ctx, serverURL, cc); err != nil {
+		log.Printf("scenario %s failed: %v", name, err)
+		cancel()
+		os.Exit(1)
+	}
+	log.Printf("scenario %s done", name)
+}
+
+func usage(format string, args ...any) {
+	names := make([]string, 0, len(scenarios))
+	for n := range scenarios {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	log.Fatalf("%s\nscenarios: %s, and any other %s* (authorization code flow)",
+		fmt.Sprintf(format, args...), strings.Join(names, ", "), authPrefix)
+}
+
+// connect opens a Streamable HTTP session to serverURL with mcpclient.
+// The supervisor's reconnects are off: a scenario is one session.
+func connect(ctx context.Context, serverURL string, opts ...mcpclient.Option) (*mcpclient.Client, error) {
+	opts = append([]mcpclient.Option{
+		mcpclient.WithName("conformance"),
+		mcpclient.WithReconnect(0),
+		mcpclient.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))),
+	}, opts...)
+	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: serverURL}, opts...)
+	if err := c.Connect(ctx); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	info := c.ServerInfo()
+	log.Printf("connected to %s %s (protocol %s)", info.Name, info.Version, info.ProtocolVersion)
+	return c, nil
+}
+
+// callTool lists the tools, checks that name is among them and calls it with
+// args. A result with isError set is an error.
+func callTool(ctx context.Context, c *mcpclient.Client, name string, args any) error {
+	tools, err := c.Tools(ctx)
+	if err != nil {
+		return fmt.Errorf("list tools: %w", err)
+	}
+	if !slices.ContainsFunc(tools, func(t mcpclient.Tool) bool { return t.OriginalName == name }) {
+		return fmt.Errorf("tool %q not listed", name)
+	}
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	res, err := c.CallTool(ctx, name, raw)
+	if err != nil {
+		return fmt.Errorf("call %s: %w", name, err)
+	}
+	log.Printf("%s -> %s", name, res.Text)
+	if res.IsError {
+		return fmt.Errorf("call %s: error result: %s", name, res.Text)
+	}
+	return nil
+}
+
+// initialize: the handshake, then a tools/list.
+func runInitialize(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_, err = c.Tools(ctx)
+	return err
+}
+
+// tools_call: call add_numbers(5, 3).
+func runToolsCall(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return callTool(ctx, c, "add_numbers", map[string]any{"a": 5, "b": 3})
+}
+
+// elicitation-sep1034-client-defaults: the tool elicits a form whose schema
+// has defaults; accepting with empty content lets the SDK fill them in
+// (SEP-1034).
+func runElicitationDefaults(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL, mcpclient.WithElicitationHandler(
+		func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			log.Printf("elicitation: %s", req.Params.Message)
+			return &mcp.ElicitResult{Action: "accept", Content: map[string]any{}}, nil
+		}))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return callTool(ctx, c, "test_client_elicitation_defaults", map[string]any{})
+}
+
+// sse-retry: the server closes the tool call's event stream after a
+// priming event with a retry field; the transport must reconnect with
+// Last-Event-ID after that delay and get the result.
+func runSSERetry(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return callTool(ctx, c, "test_reconnection", map[string]any{})
+}
+
+// runAuth runs the OAuth authorization code flow (discovery, registration by
+// client ID metadata document, pre-registration or dynamic registration,
+// PKCE) with the go-sdk's handler, then lists tools and calls test-tool.
+func runAuth(ctx context.Context, serverURL string, cc confContext) error {
+	const redirect = "http://localhost:3000/callback"
+	cfg := &auth.AuthorizationCodeHandlerConfig{
+		RedirectURL:              redirect,
+		AuthorizationCodeFetcher: fetchAuthorizationCode,
+		ClientIDMetadataDocumentConfig: &auth.ClientIDMetadataDocumentConfig{
+			URL: "https://conformance-test.local/client-metadata.json",
+		},
+		DynamicClientRegistrationConfig: &auth.DynamicClientRegistrationConfig{
+			Metadata: &oauthex.ClientRegistrationMetadata{RedirectURIs: []string{redirect}},
+		},
+	}
+	if id := cc.str("client_id"); id != "" {
+		cred := &oauthex.ClientCredentials{ClientID: id}
+		if secret := cc.str("client_secret"); secret != "" {
+			cred.ClientSecretAuth = &oauthex.ClientSecretAuth{ClientSecret: secret}
+		}
+		cfg.PreregisteredClient = cred
+	}
+	h, err := auth.NewAuthorizationCodeHandler(cfg)
+	if err != nil {
+		return fmt.Errorf("auth handler: %w", err)
+	}
+	return authedToolCall(ctx, serverURL, h)
+}
+
+// auth/client-credentials-basic: the client credentials grant with a
+// pre-registered client ID and secret (the OAuth client credentials
+// extension).
+func runClientCredentials(ctx context.Context, serverURL string, cc confContext) error {
+	id, secret := cc.str("client_id"), cc.str("client_secret")
+	if id == "" || secret == "" {
+		return errors.New("MCP_CONFORMANCE_CONTEXT has no client_id and client_secret")
+	}
+	h, err := extauth.NewClientCredentialsHandler(&extauth.ClientCredentialsHandlerConfig{
+		Credentials: &oauthex.ClientCredentials{
+			ClientID:         id,
+			ClientSecretAuth: &oauthex.ClientSecretAuth{ClientSecret: secret},
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("client credentials handler: %w", err)
+	}
+	return authedToolCall(ctx, serverURL, h)
+}
+
+func authedToolCall(ctx context.Context, serverURL string, h auth.OAuthHandler) error {
+	c, err := connect(ctx, serverURL, mcpclient.WithOAuthHandler(h))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return callTool(ctx, c, "test-tool", map[string]any{})
+}
+
+// fetchAuthorizationCode stands in for the browser: the suite's
+// authorization server answers the authorization request with a redirect to
+// the callback, carrying the code and state, which it reads without following.
+func fetchAuthorizationCode(ctx context.Context, args *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, args.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return nil, fmt.Errorf("authorization request: %s, no redirect", resp.Status)
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		return nil, fmt.Errorf("authorization redirect: %w", err)
+	}
+	q := u.Query()
+	if e := q.Get("error"); e != "" {
+		return nil, fmt.Errorf("authorization refused: %s: %s", e, q.Get("error_description"))
+	}
+	return &auth.AuthorizationResult{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}, nil
+}
