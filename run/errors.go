@@ -1,0 +1,70 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrUnknownTool is wrapped by the error of a call naming a tool the run
+	// does not declare.
+	ErrUnknownTool = errors.New("unknown tool")
+	// ErrInvalidArguments is wrapped by the error of a call whose arguments
+	// are not valid JSON or do not match the tool's schema.
+	ErrInvalidArguments = errors.New("invalid arguments")
+	// ErrToolTimeout is wrapped by the error of a Go function that ran past
+	// its timeout (see [WithFunctionTimeout]).
+	ErrToolTimeout = errors.New("tool call timed out")
+	// ErrToolPanic is wrapped by the error of a Go function that panicked.
+	ErrToolPanic = errors.New("tool panicked")
+	// ErrDuplicateTool is returned when two tools would reach the model under
+	// the same name; a prefix (see [Prefix]) resolves it.
+	ErrDuplicateTool = errors.New("run: two tools have the same name")
+	// ErrClosed is returned by runs started after [Runner.Close].
+	ErrClosed = errors.New("run: runner closed")
+)
+
+// A ToolError reports a tool call that failed while continue-on-error was off
+// (see [WithContinueOnError]): the run stopped there. Err says why and
+// matches [ErrUnknownTool], [ErrInvalidArguments], [ErrToolTimeout],
+// [ErrToolPanic] or the function's own error.
+type ToolError struct {
+	Tool       string // the name the model called
+	ToolCallID string
+	Arguments  string // as the model sent them
+	Err        error
+}
+
+func (e *ToolError) Error() string {
+	return fmt.Sprintf("run: tool %q failed: %v", e.Tool, e.Err)
+}
+
+func (e *ToolError) Unwrap() error { return e.Err }
+
+// A MaxTurnsError reports a run stopped because the model kept calling tools
+// past the bound set with [WithMaxTurns].
+type MaxTurnsError struct {
+	Turns int
+}
+
+func (e *MaxTurnsError) Error() string {
+	return fmt.Sprintf("run: no final answer after %d model turns", e.Turns)
+}
+
+// An OutputError reports a final answer that does not decode into the output
+// type. Text is the model's answer as it came.
+type OutputError struct {
+	Text string
+	Err  error
+}
+
+func (e *OutputError) Error() string {
+	const max = 200
+	t := e.Text
+	if len(t) > max {
+		t = t[:max] + "…"
+	}
+	return fmt.Sprintf("run: the answer does not decode as the output type: %v (answer: %q)", e.Err, t)
+}
+
+func (e *OutputError) Unwrap() error { return e.Err }

@@ -1,0 +1,95 @@
+package run
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mistral"
+)
+
+// A toolRef is where a declared tool name leads: a Go function or an MCP
+// server's tool.
+type toolRef struct {
+	fn       *Function
+	src      *mcpSource
+	original string // the MCP tool's own name
+}
+
+func (t toolRef) server() string {
+	if t.src != nil {
+		return t.src.client.Name()
+	}
+	return ""
+}
+
+// toolTable is the set of tools one run declares.
+type toolTable struct {
+	decls  []mistral.Tool // function tools only, in registration order
+	byName map[string]toolRef
+}
+
+// buildTable lists the tools of every function and MCP client. MCP tool lists
+// are cached by mcpclient and refreshed on tools/list_changed, so each run
+// sees the current list at little cost.
+func (r *Runner) buildTable(ctx context.Context) (*toolTable, error) {
+	t := &toolTable{byName: map[string]toolRef{}}
+	strict := true
+	origin := map[string]string{}
+	add := func(name, desc string, params json.RawMessage, ref toolRef, from string) error {
+		if prev, dup := origin[name]; dup {
+			return fmt.Errorf("%w: %q is offered by %s and by %s; give one of them a Prefix", ErrDuplicateTool, name, prev, from)
+		}
+		origin[name] = from
+		t.byName[name] = ref
+		t.decls = append(t.decls, mistral.Tool{Type: "function", Function: &mistral.FunctionTool{
+			Name: name, Description: desc, Parameters: params, Strict: &strict,
+		}})
+		return nil
+	}
+	for _, f := range r.cfg.functions {
+		if err := add(f.name, f.description, f.schema, toolRef{fn: f}, "a Go function"); err != nil {
+			return nil, err
+		}
+	}
+	for _, src := range r.cfg.mcps {
+		tools, err := src.client.Tools(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("run: listing the tools of MCP server %s: %w", src.client.Name(), err)
+		}
+		for _, tool := range tools {
+			if !src.offers(tool) {
+				continue
+			}
+			desc := tool.Description
+			if desc == "" {
+				desc = tool.Title
+			}
+			name := src.exposedName(tool)
+			if err := add(name, desc, mcpParams(tool), toolRef{src: src, original: tool.OriginalName}, "MCP server "+src.client.Name()); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return t, nil
+}
+
+// mcpParams returns the tool's input schema, or an empty object schema
+// for a tool that declares none.
+func mcpParams(t mcpclient.Tool) json.RawMessage {
+	if len(t.InputSchema) == 0 || strings.TrimSpace(string(t.InputSchema)) == "null" {
+		return json.RawMessage(`{"type":"object","properties":{}}`)
+	}
+	return t.InputSchema
+}
+
+// names returns the declared function names.
+func (t *toolTable) names() map[string]bool {
+	m := make(map[string]bool, len(t.byName))
+	for n := range t.byName {
+		m[n] = true
+	}
+	return m
+}

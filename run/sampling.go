@@ -1,0 +1,86 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mistral"
+)
+
+// SamplingHandler answers MCP sampling requests (sampling/createMessage)
+// with a Mistral model, so that servers which ask the client's LLM for a
+// completion get one. Pass it to mcpclient.WithSamplingHandler when creating
+// the client. Each request is a one-turn conversation that is not stored.
+func SamplingHandler(client *mistral.Client, model string) func(context.Context, *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
+	return func(ctx context.Context, req *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
+		p := req.Params
+		if p == nil || len(p.Messages) == 0 {
+			return nil, errors.New("run: sampling request without messages")
+		}
+		entries := make([]mistral.Entry, 0, len(p.Messages))
+		for _, m := range p.Messages {
+			text, ok := m.Content.(*mcp.TextContent)
+			if !ok {
+				return nil, fmt.Errorf("run: sampling: only text content is supported, got %T", m.Content)
+			}
+			e := mistral.NewUserMessage(text.Text)
+			if m.Role == "assistant" {
+				e.Role = "assistant"
+			}
+			entries = append(entries, e)
+		}
+		store := false
+		creq := &mistral.ConversationRequest{Model: model, Inputs: mistral.EntryInputs(entries...), Instructions: p.SystemPrompt, Store: &store}
+		args := mistral.CompletionArgs{Stop: p.StopSequences}
+		if p.MaxTokens > 0 {
+			n := int(p.MaxTokens)
+			args.MaxTokens = &n
+		}
+		if p.Temperature != 0 {
+			t := p.Temperature
+			args.Temperature = &t
+		}
+		creq.CompletionArgs = &args
+		resp, err := client.StartConversation(ctx, creq)
+		if err != nil {
+			return nil, fmt.Errorf("run: sampling: %w", err)
+		}
+		res := &Result{OutputEntries: resp.Outputs}
+		return &mcp.CreateMessageResult{
+			Content:    &mcp.TextContent{Text: res.FinalText()},
+			Model:      model,
+			Role:       "assistant",
+			StopReason: "endTurn",
+		}, nil
+	}
+}
+
+// PromptInstructions gets an MCP prompt and returns its messages' text, to
+// use as a run's instructions (the reference SDK's get_system_prompt):
+//
+//	text, err := run.PromptInstructions(ctx, client, "assistant", nil)
+//	r, err := run.New(mc, run.WithModel(m), run.WithInstructions(text))
+func PromptInstructions(ctx context.Context, c *mcpclient.Client, name string, args map[string]string) (string, error) {
+	if err := c.Connect(ctx); err != nil {
+		return "", err
+	}
+	p, err := c.GetPrompt(ctx, name, args)
+	if err != nil {
+		return "", fmt.Errorf("run: getting prompt %q: %w", name, err)
+	}
+	var parts []string
+	for _, m := range p.Messages {
+		if t, ok := m.Content.(*mcp.TextContent); ok {
+			parts = append(parts, t.Text)
+		}
+	}
+	if len(parts) == 0 {
+		return "", fmt.Errorf("run: prompt %q has no text", name)
+	}
+	return strings.Join(parts, "\n\n"), nil
+}

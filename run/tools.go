@@ -1,0 +1,276 @@
+package run
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mistral"
+)
+
+// A ToolCall is one function call of the model, as hooks see it.
+type ToolCall struct {
+	ID        string          // tool_call_id
+	Name      string          // the name the model called
+	Arguments json.RawMessage // as the model sent them (may be invalid JSON)
+	Server    string          // the MCP client's name; "" for a Go function or an unknown tool
+}
+
+// A ToolOutcome is how a tool call ended, as hooks see it.
+type ToolOutcome struct {
+	Result   string // the text sent back to the model
+	Err      error  // the failure, if the call failed
+	Denied   bool   // the approval hook denied the call
+	Duration time.Duration
+}
+
+// Hooks are callbacks around each tool call. They run on the goroutine of
+// the call, so concurrently for the calls of one turn.
+type Hooks struct {
+	OnToolStart func(ctx context.Context, call ToolCall)
+	OnToolEnd   func(ctx context.Context, call ToolCall, out ToolOutcome)
+}
+
+// ToolStartedEvent is yielded by [Runner.Stream] when a local tool call
+// starts.
+type ToolStartedEvent struct {
+	ToolCallID string
+	Name       string
+	Arguments  string
+}
+
+// EventType implements mistral.Event.
+func (*ToolStartedEvent) EventType() string { return "tool.started" }
+
+// FunctionResultEvent is yielded by [Runner.Stream] for each local result,
+// as the reference SDK does.
+type FunctionResultEvent struct {
+	ToolCallID string
+	Name       string
+	Result     string
+	Err        error // the failure behind an error result, if any
+}
+
+// EventType implements mistral.Event.
+func (*FunctionResultEvent) EventType() string { return mistral.EntryTypeFunctionResult }
+
+// callOutcome is one executed call.
+type callOutcome struct {
+	text  string
+	err   error // a failure; with continue-on-error it becomes text
+	fatal bool  // the failure stops the run
+}
+
+// execCalls runs the calls of one turn, at most r.cfg.parallelism at once,
+// and returns their function.result entries in the calls' order. emit, if
+// not nil, receives start and result events; it is only called from this
+// goroutine. A failure that stops the run comes back as a *ToolError, with
+// the results of the calls that succeeded.
+func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.FunctionCallEntry, emit func(mistral.Event) bool) ([]mistral.Entry, error) {
+	outcomes := make([]callOutcome, len(calls))
+	type note struct {
+		i     int
+		start bool
+	}
+	notes := make(chan note, 2*len(calls))
+	sem := make(chan struct{}, r.cfg.parallelism)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for i, call := range calls {
+		go func() {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				outcomes[i] = callOutcome{err: ctx.Err(), fatal: true}
+				notes <- note{i: i}
+				return
+			}
+			defer func() { <-sem }()
+			notes <- note{i: i, start: true}
+			outcomes[i] = r.execCall(ctx, tt, call)
+			notes <- note{i: i}
+		}()
+	}
+	stopped := false
+	for done := 0; done < len(calls); {
+		n := <-notes
+		if !n.start {
+			done++
+		}
+		if emit == nil || stopped {
+			continue
+		}
+		c := calls[n.i]
+		var ev mistral.Event
+		if n.start {
+			ev = &ToolStartedEvent{ToolCallID: c.ToolCallID, Name: c.Name, Arguments: c.Arguments}
+		} else {
+			o := outcomes[n.i]
+			ev = &FunctionResultEvent{ToolCallID: c.ToolCallID, Name: c.Name, Result: r.resultText(c, o), Err: o.err}
+		}
+		if !emit(ev) {
+			// The consumer left: cancel the calls still running, then wait
+			// for them, so that no goroutine outlives the run.
+			stopped = true
+			cancel()
+		}
+	}
+	if stopped {
+		return nil, errStopped
+	}
+	results := make([]mistral.Entry, 0, len(calls))
+	var failure error
+	for i, c := range calls {
+		o := outcomes[i]
+		if o.err != nil && failure == nil && (o.fatal || !r.cfg.continueOnError) {
+			if ctxErr := context.Cause(ctx); ctxErr != nil && errors.Is(o.err, ctxErr) {
+				failure = o.err
+			} else {
+				failure = &ToolError{Tool: c.Name, ToolCallID: c.ToolCallID, Arguments: c.Arguments, Err: o.err}
+			}
+		}
+		if o.err != nil && (o.fatal || !r.cfg.continueOnError) {
+			continue // no result for a call that stops the run
+		}
+		results = append(results, mistral.NewFunctionResult(c.ToolCallID, r.resultText(c, o)))
+	}
+	return results, failure
+}
+
+func (r *Runner) resultText(c *mistral.FunctionCallEntry, o callOutcome) string {
+	if o.err != nil {
+		return fmt.Sprintf("Error while executing %s: %v", c.Name, o.err)
+	}
+	return o.text
+}
+
+// execCall runs one call: approval, hooks, span, the call itself.
+func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.FunctionCallEntry) callOutcome {
+	ref, known := tt.byName[c.Name]
+	tc := ToolCall{ID: c.ToolCallID, Name: c.Name, Arguments: json.RawMessage(c.Arguments), Server: ref.server()}
+	ctx, span := r.tracer.Start(ctx, "execute_tool "+c.Name, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(
+		attribute.String("gen_ai.operation.name", "execute_tool"),
+		attribute.String("gen_ai.tool.name", c.Name),
+		attribute.String("gen_ai.tool.call.id", c.ToolCallID),
+		attribute.String("gen_ai.tool.type", "function"),
+		attribute.String("gen_ai.tool.call.arguments", c.Arguments),
+	))
+	defer span.End()
+	start := time.Now()
+	if h := r.cfg.hooks.OnToolStart; h != nil {
+		h(ctx, tc)
+	}
+	var o callOutcome
+	denied := false
+	switch {
+	case !known:
+		o.err = fmt.Errorf("%w %q", ErrUnknownTool, c.Name)
+	case r.cfg.approve != nil:
+		if allow, reason := r.cfg.approve(ctx, tc); !allow {
+			denied = true
+			if reason == "" {
+				reason = "not approved"
+			}
+			o.text = "Tool call denied: " + reason
+		}
+	}
+	if o.err == nil && !denied {
+		if ref.fn != nil {
+			o.text, o.err = r.callFunction(ctx, ref.fn, c.Arguments)
+		} else {
+			o.text, o.err, o.fatal = r.callMCP(ctx, ref, c.Arguments)
+		}
+	}
+	if ctx.Err() != nil && o.err != nil {
+		o.fatal = true // a cancelled run is not the tool's failure
+	}
+	dur := time.Since(start)
+	if o.err != nil {
+		span.SetStatus(codes.Error, o.err.Error())
+		span.SetAttributes(attribute.String("error.type", errorType(o.err)))
+		r.log.LogAttrs(ctx, slog.LevelWarn, "tool call failed", slog.String("tool", c.Name), slog.String("tool_call_id", c.ToolCallID), slog.Any("error", o.err))
+	} else {
+		r.log.LogAttrs(ctx, slog.LevelDebug, "tool call", slog.String("tool", c.Name), slog.Duration("took", dur), slog.Bool("denied", denied))
+	}
+	if h := r.cfg.hooks.OnToolEnd; h != nil {
+		h(ctx, tc, ToolOutcome{Result: r.resultText(c, o), Err: o.err, Denied: denied, Duration: dur})
+	}
+	return o
+}
+
+func errorType(err error) string {
+	switch {
+	case errors.Is(err, ErrUnknownTool):
+		return "unknown_tool"
+	case errors.Is(err, ErrInvalidArguments):
+		return "invalid_arguments"
+	case errors.Is(err, ErrToolTimeout):
+		return "timeout"
+	case errors.Is(err, ErrToolPanic):
+		return "panic"
+	}
+	return "tool_error"
+}
+
+// callFunction runs a Go function under the function timeout. If the
+// function ignores its context past the timeout, the call fails anyway and
+// the function's goroutine is left to finish on its own.
+func (r *Runner) callFunction(ctx context.Context, f *Function, args string) (string, error) {
+	if r.cfg.funcTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, r.cfg.funcTimeout, ErrToolTimeout)
+		defer cancel()
+	}
+	type ret struct {
+		text string
+		err  error
+	}
+	done := make(chan ret, 1)
+	go func() {
+		text, err := f.invoke(ctx, json.RawMessage(args))
+		done <- ret{text, err}
+	}()
+	select {
+	case v := <-done:
+		if v.err != nil && errors.Is(context.Cause(ctx), ErrToolTimeout) {
+			return "", fmt.Errorf("%w after %v", ErrToolTimeout, r.cfg.funcTimeout)
+		}
+		return v.text, v.err
+	case <-ctx.Done():
+		if errors.Is(context.Cause(ctx), ErrToolTimeout) {
+			return "", fmt.Errorf("%w after %v", ErrToolTimeout, r.cfg.funcTimeout)
+		}
+		return "", ctx.Err()
+	}
+}
+
+// callMCP calls an MCP tool. The tool's own error results (isError) are
+// results the model reads; a call past the client's deadline is a failure,
+// as is a server that cannot be reached.
+func (r *Runner) callMCP(ctx context.Context, ref toolRef, args string) (text string, err error, fatal bool) {
+	raw := json.RawMessage(args)
+	if len(raw) == 0 {
+		raw = json.RawMessage("{}")
+	} else if !json.Valid(raw) {
+		return "", fmt.Errorf("%w: not JSON", ErrInvalidArguments), false
+	}
+	res, err := ref.src.client.CallTool(ctx, ref.original, raw)
+	if err != nil {
+		return "", err, false
+	}
+	if res.Err != nil {
+		if errors.Is(res.Err, mcpclient.ErrCallTimeout) {
+			return "", fmt.Errorf("%w: %w", ErrToolTimeout, res.Err), false
+		}
+		return "", res.Err, false
+	}
+	return res.Text, nil, false
+}
