@@ -1,10 +1,21 @@
 // Package oauth authenticates mcprun's HTTP MCP clients against OAuth-protected
-// servers. It wraps the go-sdk's auth.AuthorizationCodeHandler (discovery,
-// PKCE, step-up) and adds what that handler lacks: persistent tokens and client
-// registrations ([TokenStore], [FileStore], [KeyringStore]), a loopback browser
-// callback ([LoopbackFetcher]), a RoundTripper for the SSE transport, and the
-// CLI's [Login], [Status] and [Logout].
+// servers, on the go-sdk's auth and oauthex packages and golang.org/x/oauth2.
 //
-// The package never imports mcpclient: callers hand a [Handler] to
-// mcpclient.WithOAuthHandler, or a [RoundTripper] to mcpclient.WithRoundTripper.
+// The easy path is a [Handler]: it wraps the go-sdk's
+// auth.AuthorizationCodeHandler (discovery, PKCE S256, state and iss checks,
+// the resource parameter, step-up) and adds what that handler lacks: tokens and
+// client registrations persisted in a [TokenStore] ([FileStore],
+// [KeyringStore], [MemoryStore]), so a server is registered once and a login
+// survives restarts; refresh before expiry and on a 401; a revoked refresh
+// token leading back to one login; and [Handler.Transport] for the legacy SSE
+// transport, which has no OAuth slot. The code fetcher is pluggable: a
+// [LoopbackFetcher] receives the browser's redirect on 127.0.0.1, a
+// [RedirectFollower] follows it without a browser (tests, headless servers).
+//
+// The reference flow, step by step, is [RequiresAuth], [BuildOAuthParams],
+// [OAuthParams.AuthURL], [OAuthParams.Exchange] and [Handler.SetToken].
+//
+// Errors say which step failed ([StepError]) and never carry tokens or client
+// secrets. The package never imports mcpclient: callers hand a [Handler] to
+// mcpclient.WithOAuthHandler, or its Transport to mcpclient.WithRoundTripper.
 package oauth

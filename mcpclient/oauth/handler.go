@@ -1,0 +1,565 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/oauthex"
+	"golang.org/x/oauth2"
+)
+
+// Config configures a [Handler].
+type Config struct {
+	// Store persists tokens and the client registration. Nil keeps them in
+	// memory only (a [MemoryStore]).
+	Store TokenStore
+	// Fetcher sends the user to the authorization URL and returns the code
+	// (a [LoopbackFetcher]'s Fetch, or a [RedirectFollower]'s in tests).
+	Fetcher auth.AuthorizationCodeFetcher
+	// RedirectURL is the loopback redirect URI registered with the server
+	// (see [LoopbackFetcher.RedirectURL]). It must be http on 127.0.0.1,
+	// [::1] or localhost.
+	RedirectURL string
+	// Scopes is part of the store key. The scopes requested at login come
+	// from the server's challenge or metadata, as the go-sdk decides.
+	Scopes []string
+	// ClientName is sent in dynamic registration ("mcprun" if empty).
+	ClientName string
+	// ClientIDMetadataURL, if set, is used as client_id where the server
+	// supports Client ID Metadata Documents.
+	ClientIDMetadataURL string
+	// Preregistered, if set, is used instead of dynamic registration.
+	Preregistered *oauthex.ClientCredentials
+	// HTTPClient makes the OAuth requests (default http.DefaultClient).
+	HTTPClient *http.Client
+	// Logger receives flow events (never tokens or secrets). Nil discards.
+	Logger *slog.Logger
+}
+
+// Handler implements the go-sdk's auth.OAuthHandler for one MCP server, for
+// mcpclient.WithOAuthHandler. It wraps auth.AuthorizationCodeHandler
+// (discovery, PKCE, state and iss checks, step-up) and adds what that handler
+// lacks: a dynamic client registration done once, stored and handed back as a
+// pre-registered client; tokens stored and refreshed (before expiry, and on a
+// 401); a revoked refresh token leading back to one login; and
+// [Handler.Transport] for the legacy SSE transport, which has no OAuth slot.
+//
+// A Handler is safe for concurrent use; concurrent 401s share one login.
+type Handler struct {
+	serverURL string
+	cfg       Config
+	log       *slog.Logger
+
+	loginMu sync.Mutex // serialises Authorize
+
+	mu        sync.Mutex
+	rec       *Record
+	loaded    bool
+	ts        oauth2.TokenSource // persisting token source, nil before login
+	inner     *auth.AuthorizationCodeHandler
+	innerReg  *Registration
+	refreshed string // access token most recently produced by a forced refresh
+}
+
+var _ auth.OAuthHandler = (*Handler)(nil)
+
+// NewHandler returns a handler for the MCP server at serverURL (the URL the
+// transport connects to; it names the resource in the authorization request).
+func NewHandler(serverURL string, cfg Config) (*Handler, error) {
+	if serverURL == "" {
+		return nil, errors.New("oauth: server URL is required")
+	}
+	if cfg.Fetcher == nil {
+		return nil, errors.New("oauth: Config.Fetcher is required")
+	}
+	if cfg.RedirectURL == "" {
+		return nil, errors.New("oauth: Config.RedirectURL is required")
+	}
+	if err := checkLoopbackRedirect(cfg.RedirectURL); err != nil {
+		return nil, fmt.Errorf("oauth: %w", err)
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = http.DefaultClient
+	}
+	if cfg.ClientName == "" {
+		cfg.ClientName = "mcprun"
+	}
+	if cfg.Store == nil {
+		cfg.Store = NewMemoryStore()
+	}
+	lg := cfg.Logger
+	if lg == nil {
+		lg = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{serverURL: serverURL, cfg: cfg, log: lg.With("server", serverURL)}, nil
+}
+
+// ServerURL returns the MCP server URL the handler authenticates to.
+func (h *Handler) ServerURL() string { return h.serverURL }
+
+// load reads the stored record once. Called with h.mu held.
+func (h *Handler) load(ctx context.Context) {
+	if h.loaded {
+		return
+	}
+	h.loaded = true
+	h.rec = &Record{Server: h.serverURL, Scopes: h.cfg.Scopes}
+	rec, err := h.cfg.Store.Load(ctx, h.serverURL, h.cfg.Scopes)
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			h.log.Warn("oauth: reading stored credentials", "store", h.cfg.Store.Name(), "err", sanitize(err))
+		}
+		return
+	}
+	rec.Server, rec.Scopes = h.serverURL, h.cfg.Scopes
+	h.rec = rec
+	if usable(rec.Token) {
+		h.ts = h.persisting(rec.Client, rec.Token)
+		h.log.Debug("oauth: using stored token", "store", h.cfg.Store.Name())
+	}
+}
+
+// usable reports whether tok can give an access token (now or by refresh).
+func usable(tok *oauth2.Token) bool {
+	return tok != nil && (tok.AccessToken != "" || tok.RefreshToken != "")
+}
+
+func oauthConfig(r *Registration) *oauth2.Config {
+	if r == nil {
+		return &oauth2.Config{}
+	}
+	return &oauth2.Config{
+		ClientID:     r.ClientID,
+		ClientSecret: r.ClientSecret,
+		Endpoint:     oauth2.Endpoint{AuthURL: r.AuthURL, TokenURL: r.TokenURL, AuthStyle: authStyle(r.AuthMethod)},
+		RedirectURL:  r.RedirectURI,
+		Scopes:       r.Scopes,
+	}
+}
+
+func authStyle(method string) oauth2.AuthStyle {
+	switch method {
+	case "client_secret_post", "none":
+		return oauth2.AuthStyleInParams
+	case "client_secret_basic":
+		return oauth2.AuthStyleInHeader
+	}
+	return oauth2.AuthStyleAutoDetect
+}
+
+// clientCtx carries the HTTP client into oauth2 calls. Refreshes outlive the
+// request that triggered them, so it is not derived from one.
+func (h *Handler) clientCtx() context.Context {
+	return context.WithValue(context.Background(), oauth2.HTTPClient, h.cfg.HTTPClient)
+}
+
+// persisting returns a token source that refreshes through reg (before
+// expiry) and stores every new token. Without a registration it can only
+// hand out tok. Called with h.mu held.
+func (h *Handler) persisting(reg *Registration, tok *oauth2.Token) oauth2.TokenSource {
+	var base oauth2.TokenSource
+	if reg == nil || reg.TokenURL == "" {
+		base = oauth2.StaticTokenSource(tok)
+	} else {
+		base = oauthConfig(reg).TokenSource(h.clientCtx(), tok)
+	}
+	return &persistingSource{h: h, base: base, last: tok.AccessToken}
+}
+
+type persistingSource struct {
+	h    *Handler
+	base oauth2.TokenSource
+	mu   sync.Mutex
+	last string
+}
+
+func (p *persistingSource) Token() (*oauth2.Token, error) {
+	tok, err := p.base.Token()
+	if err != nil {
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) {
+			// The authorization server refused the refresh token: forget
+			// it, so the next request goes without a token, gets a 401,
+			// and the handler logs in again.
+			p.h.dropToken(p)
+		}
+		return nil, stepErr("refresh", sanitize(err))
+	}
+	if tok.AccessToken == "" {
+		p.h.dropToken(p)
+		return nil, stepErr("refresh", errors.New("no access token"))
+	}
+	p.mu.Lock()
+	changed := tok.AccessToken != p.last
+	p.last = tok.AccessToken
+	p.mu.Unlock()
+	if changed {
+		p.h.saveToken(p, tok)
+	}
+	return tok, nil
+}
+
+// saveToken stores tok if src is still the handler's token source.
+func (h *Handler) saveToken(src *persistingSource, tok *oauth2.Token) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ts != src {
+		return
+	}
+	h.rec.Token = tok
+	h.saveLocked()
+	h.log.Debug("oauth: refreshed token before expiry")
+}
+
+// dropToken forgets the token if src is still the handler's token source.
+func (h *Handler) dropToken(src *persistingSource) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ts != src {
+		return
+	}
+	h.log.Info("oauth: refresh token refused; a new login is needed")
+	h.ts = nil
+	h.rec.Token = nil
+	h.saveLocked()
+}
+
+func (h *Handler) saveLocked() {
+	if err := h.cfg.Store.Save(context.Background(), h.rec); err != nil {
+		h.log.Warn("oauth: saving credentials", "store", h.cfg.Store.Name(), "err", sanitize(err))
+	}
+}
+
+// TokenSource implements auth.OAuthHandler. It returns nil before the first
+// login (the transport then sends no Authorization header).
+func (h *Handler) TokenSource(ctx context.Context) (oauth2.TokenSource, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.load(ctx)
+	if h.ts == nil {
+		return nil, nil
+	}
+	return h.ts, nil
+}
+
+// SetToken makes tok the handler's token and stores it, with reg (may be
+// nil to keep the stored registration) so the token can be refreshed. It is
+// the last step of the reference flow: see [OAuthParams.Exchange] and
+// [OAuthParams.Registration].
+func (h *Handler) SetToken(ctx context.Context, tok *oauth2.Token, reg *Registration) error {
+	if !usable(tok) {
+		return errors.New("oauth: SetToken: empty token")
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.load(ctx)
+	if reg != nil {
+		r := *reg
+		h.rec.Client = &r
+	}
+	h.rec.Token = tok
+	h.ts = h.persisting(h.rec.Client, tok)
+	h.refreshed = ""
+	if err := h.cfg.Store.Save(ctx, h.rec); err != nil {
+		return fmt.Errorf("oauth: storing token: %w", sanitize(err))
+	}
+	return nil
+}
+
+// Authorize implements auth.OAuthHandler. On a 401 it first tries the
+// refresh token (unless the rejected token is one a refresh just produced);
+// when that fails or there is none it runs the whole login through the
+// go-sdk handler and the configured fetcher. A 403 runs the login only for
+// insufficient_scope (step-up). It closes resp.Body.
+func (h *Handler) Authorize(ctx context.Context, req *http.Request, resp *http.Response) error {
+	if resp.Body != nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+	}
+	challenges, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+	if err != nil {
+		return stepErr("probe", fmt.Errorf("malformed WWW-Authenticate header: %w", err))
+	}
+	stepUp := resp.StatusCode == http.StatusForbidden
+	if stepUp && errorFromChallenges(challenges) != "insufficient_scope" {
+		return nil
+	}
+	rejected := bearerOf(req)
+
+	h.loginMu.Lock()
+	defer h.loginMu.Unlock()
+
+	h.mu.Lock()
+	h.load(ctx)
+	cur := h.currentAccessLocked()
+	h.mu.Unlock()
+	if !stepUp && cur != "" && cur != rejected {
+		// Another request refreshed or logged in while this one waited.
+		return nil
+	}
+	if !stepUp && h.tryRefresh(ctx, rejected) {
+		return nil
+	}
+	return h.login(ctx, req, resp.StatusCode, resp.Header, challenges)
+}
+
+// currentAccessLocked returns the unexpired stored access token, or "".
+func (h *Handler) currentAccessLocked() string {
+	t := h.rec.Token
+	if h.ts == nil || t == nil || t.AccessToken == "" || (!t.Expiry.IsZero() && time.Until(t.Expiry) < 10*time.Second) {
+		return ""
+	}
+	return t.AccessToken
+}
+
+func bearerOf(req *http.Request) string {
+	if req == nil {
+		return ""
+	}
+	a := req.Header.Get("Authorization")
+	if len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+		return strings.TrimSpace(a[7:])
+	}
+	return ""
+}
+
+// tryRefresh forces a refresh unless the rejected token came from a forced
+// refresh (so a server that rejects fresh tokens leads to a login, not a
+// loop). It reports whether a new token is ready.
+func (h *Handler) tryRefresh(ctx context.Context, rejected string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.rec.Token
+	if t == nil || t.RefreshToken == "" || h.rec.Client == nil || h.rec.Client.TokenURL == "" ||
+		(rejected != "" && rejected == h.refreshed) {
+		return false
+	}
+	expired := *t
+	expired.AccessToken = ""
+	expired.Expiry = time.Time{}
+	cctx := context.WithValue(ctx, oauth2.HTTPClient, h.cfg.HTTPClient)
+	tok, err := oauthConfig(h.rec.Client).TokenSource(cctx, &expired).Token()
+	if err != nil || tok.AccessToken == "" {
+		h.log.Info("oauth: refresh after 401 failed; logging in again", "err", sanitize(err))
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) {
+			// A revoked refresh token is useless: forget it.
+			h.rec.Token = nil
+			h.ts = nil
+			h.saveLocked()
+		}
+		return false
+	}
+	h.rec.Token = tok
+	h.refreshed = tok.AccessToken
+	h.ts = h.persisting(h.rec.Client, tok)
+	h.saveLocked()
+	h.log.Debug("oauth: refreshed token after 401")
+	return true
+}
+
+// login runs the authorization-code flow through the go-sdk handler, with a
+// client registration of our own (stored, reused).
+func (h *Handler) login(ctx context.Context, req *http.Request, status int, hdr http.Header, challenges []oauthex.Challenge) error {
+	d, err := discover(ctx, h.serverURL, challenges, h.cfg.HTTPClient)
+	if err != nil {
+		return err
+	}
+	inner, err := h.innerFor(ctx, d)
+	if err != nil {
+		return err
+	}
+	h.log.Info("oauth: authorization required; starting login", "issuer", d.asm.Issuer)
+	// The go-sdk handler takes the resource from the request URL; an SSE
+	// message POST has another URL than the server's, so give it ours.
+	r2, err := http.NewRequestWithContext(ctx, http.MethodPost, h.serverURL, nil)
+	if err != nil {
+		return stepErr("authorize", err)
+	}
+	if req != nil {
+		r2.Header = req.Header.Clone()
+	}
+	// It reads only the status and headers; the body is gone.
+	clone := &http.Response{StatusCode: status, Header: hdr, Body: http.NoBody, Request: r2}
+	if err := inner.Authorize(ctx, r2, clone); err != nil {
+		return innerStepErr(err)
+	}
+	h.mu.Lock()
+	ok := h.ts != nil
+	h.mu.Unlock()
+	if !ok {
+		return stepErr("exchange", errors.New("no token after login"))
+	}
+	h.log.Info("oauth: login complete", "issuer", d.asm.Issuer)
+	return nil
+}
+
+// innerStepErr names the step of a go-sdk handler error.
+func innerStepErr(err error) error {
+	var se *StepError
+	if errors.As(err, &se) {
+		return sanitize(err)
+	}
+	msg := err.Error()
+	step := "authorize"
+	switch {
+	case strings.Contains(msg, "token exchange"), strings.Contains(msg, "token source"):
+		step = "exchange"
+	case strings.Contains(msg, "state mismatch"), strings.Contains(msg, "issuer"):
+		step = "callback"
+	case strings.Contains(msg, "metadata"):
+		step = "auth-server-metadata"
+	}
+	if step == "callback" {
+		return stepErr(step, fmt.Errorf("%w: %s", ErrCallback, redact(msg)))
+	}
+	return stepErr(step, sanitize(err))
+}
+
+// innerFor returns the go-sdk handler configured with our registration for
+// the discovered authorization server, registering first if needed.
+func (h *Handler) innerFor(ctx context.Context, d *discovery) (*auth.AuthorizationCodeHandler, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.load(ctx)
+	reg := h.rec.Client
+	switch {
+	case reg == nil:
+	case reg.Issuer != "" && !issuersEqual(reg.Issuer, d.asm.Issuer):
+		h.log.Info("oauth: authorization server changed; registering again", "issuer", d.asm.Issuer)
+		reg = nil
+	case reg.RedirectURI != "" && reg.RedirectURI != h.cfg.RedirectURL && h.cfg.Preregistered == nil && reg.ClientID != h.cfg.ClientIDMetadataURL:
+		h.log.Info("oauth: redirect URI changed; registering again", "issuer", d.asm.Issuer)
+		reg = nil
+	}
+	if reg != nil && h.inner != nil && h.innerReg == reg {
+		return h.inner, nil
+	}
+	cfg := &auth.AuthorizationCodeHandlerConfig{
+		RedirectURL:              h.cfg.RedirectURL,
+		AuthorizationCodeFetcher: h.cfg.Fetcher,
+		RequestRefreshToken:      true,
+		Client:                   h.cfg.HTTPClient,
+	}
+	usesCIMD := h.cfg.ClientIDMetadataURL != "" && d.asm.ClientIDMetadataDocumentSupported
+	switch {
+	case usesCIMD:
+		cfg.ClientIDMetadataDocumentConfig = &auth.ClientIDMetadataDocumentConfig{URL: h.cfg.ClientIDMetadataURL}
+		reg = &Registration{ClientID: h.cfg.ClientIDMetadataURL, AuthMethod: "none"}
+	case h.cfg.Preregistered != nil:
+		p := h.cfg.Preregistered
+		reg = &Registration{ClientID: p.ClientID, Issuer: p.Issuer}
+		if p.ClientSecretAuth != nil {
+			reg.ClientSecret = p.ClientSecretAuth.ClientSecret
+		}
+		reg.AuthMethod = secretMethod(d.asm.TokenEndpointAuthMethodsSupported, reg.ClientSecret != "")
+	case reg == nil:
+		r, err := register(ctx, d.asm, h.cfg.RedirectURL, h.cfg.ClientName, h.cfg.HTTPClient)
+		if err != nil {
+			return nil, err
+		}
+		h.log.Info("oauth: registered client", "issuer", d.asm.Issuer)
+		reg = r
+	default:
+		r := *reg
+		reg = &r
+	}
+	reg.Issuer = d.asm.Issuer
+	reg.TokenURL = d.asm.TokenEndpoint
+	reg.AuthURL = d.asm.AuthorizationEndpoint
+	reg.Resource = d.prm.Resource
+	reg.RedirectURI = h.cfg.RedirectURL
+	if !usesCIMD {
+		creds := &oauthex.ClientCredentials{ClientID: reg.ClientID}
+		if reg.ClientSecret != "" {
+			creds.ClientSecretAuth = &oauthex.ClientSecretAuth{ClientSecret: reg.ClientSecret}
+		}
+		cfg.PreregisteredClient = creds
+	}
+	cfg.NewTokenSource = func(_ context.Context, oc *oauth2.Config, tok *oauth2.Token) (oauth2.TokenSource, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.rec.Client != nil {
+			h.rec.Client.Scopes = slices.Clone(oc.Scopes)
+		}
+		h.rec.Token = tok
+		h.ts = h.persisting(h.rec.Client, tok)
+		h.refreshed = ""
+		h.saveLocked()
+		return h.ts, nil
+	}
+	inner, err := auth.NewAuthorizationCodeHandler(cfg)
+	if err != nil {
+		return nil, stepErr("registration", sanitize(err))
+	}
+	// Stored now, so a login abandoned later does not cost a registration.
+	h.rec.Client = reg
+	h.saveLocked()
+	h.inner, h.innerReg = inner, reg
+	return inner, nil
+}
+
+// secretMethod is the token endpoint auth method the go-sdk handler will use
+// with a client that has a secret (it prefers client_secret_post).
+func secretMethod(supported []string, hasSecret bool) string {
+	if !hasSecret {
+		return "none"
+	}
+	for _, m := range []string{"client_secret_post", "client_secret_basic"} {
+		if slices.Contains(supported, m) {
+			return m
+		}
+	}
+	return "client_secret_basic"
+}
+
+// register registers a client with oauthex.RegisterClient: a native app with
+// the loopback redirect URI and grant types authorization_code and
+// refresh_token.
+func register(ctx context.Context, asm *oauthex.AuthServerMeta, redirectURL, name string, c *http.Client) (*Registration, error) {
+	if asm.RegistrationEndpoint == "" {
+		return nil, stepErr("registration", fmt.Errorf("authorization server %s offers no dynamic client registration; configure a pre-registered client", asm.Issuer))
+	}
+	// Ask for the method the go-sdk handler will use at the token
+	// endpoint, so a strict server accepts the exchange.
+	method := "none"
+	for _, m := range []string{"client_secret_post", "client_secret_basic"} {
+		if slices.Contains(asm.TokenEndpointAuthMethodsSupported, m) {
+			method = m
+			break
+		}
+	}
+	meta := &oauthex.ClientRegistrationMetadata{
+		RedirectURIs:            []string{redirectURL},
+		TokenEndpointAuthMethod: method,
+		GrantTypes:              []string{"authorization_code", "refresh_token"},
+		ResponseTypes:           []string{"code"},
+		ClientName:              name,
+		ApplicationType:         "native",
+	}
+	resp, err := oauthex.RegisterClient(ctx, asm.RegistrationEndpoint, meta, c)
+	if err != nil {
+		return nil, stepErr("registration", sanitize(err))
+	}
+	got := resp.TokenEndpointAuthMethod
+	if got == "" {
+		got = method
+	}
+	if got != "none" && resp.ClientSecret == "" {
+		got = "none"
+	}
+	return &Registration{ClientID: resp.ClientID, ClientSecret: resp.ClientSecret, AuthMethod: got, RedirectURI: redirectURL}, nil
+}
+
+func issuersEqual(a, b string) bool {
+	return strings.TrimRight(a, "/") == strings.TrimRight(b, "/")
+}
