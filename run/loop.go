@@ -121,7 +121,7 @@ func (r *Runner) modelTurn(ctx context.Context, res *Result, tt *toolTable, inpu
 		} else {
 			resp, err = r.client.AppendConversation(ctx, res.ConversationID, r.appendRequest(inputs))
 		}
-		if resp != nil {
+		if err == nil && resp != nil {
 			res.ConversationID = resp.ConversationID
 			outputs, usage = resp.Outputs, resp.Usage
 		}
