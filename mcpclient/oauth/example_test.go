@@ -1,0 +1,89 @@
+package oauth_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os/exec"
+
+	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mcpclient/oauth"
+)
+
+// The easy path: a Handler on the Streamable HTTP transport. The first 401
+// runs the login in the browser (callback on 127.0.0.1); the token and the
+// client registration are stored, so later runs neither log in nor register
+// again, and the token is refreshed as it expires.
+func ExampleHandler() {
+	ctx := context.Background()
+	const server = "https://mcp.example.com/mcp"
+
+	store, err := oauth.DefaultStore() // OS keyring, else $XDG_CONFIG_HOME/mcprun/ (0600)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fetcher, err := oauth.NewLoopbackFetcher(func(ctx context.Context, url string) error {
+		fmt.Println("Log in at", url)
+		return exec.CommandContext(ctx, "xdg-open", url).Start()
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer fetcher.Close()
+	h, err := oauth.NewHandler(server, oauth.Config{
+		Store:       store,
+		Fetcher:     fetcher.Fetch,
+		RedirectURL: fetcher.RedirectURL(),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: server}, mcpclient.WithOAuthHandler(h))
+	defer c.Close()
+	if err := c.Connect(ctx); err != nil {
+		log.Fatal(err) // an *oauth.StepError says which step failed
+	}
+
+	// A legacy SSE server has no OAuth slot: authenticate its HTTP requests.
+	sseHandler, _ := oauth.NewHandler("https://legacy.example.com/sse", oauth.Config{
+		Store: store, Fetcher: fetcher.Fetch, RedirectURL: fetcher.RedirectURL(),
+	})
+	sse := mcpclient.NewSSE(mcpclient.SSEParams{URL: "https://legacy.example.com/sse"},
+		mcpclient.WithRoundTripper(sseHandler.Transport(nil)))
+	defer sse.Close()
+}
+
+// The reference flow, step by step, for a program that shows the login URL
+// itself and receives the redirect some other way.
+func ExampleBuildOAuthParams() {
+	ctx := context.Background()
+	const server = "https://mcp.example.com/mcp"
+	const redirect = "http://127.0.0.1:8976/callback"
+
+	if need, err := oauth.RequiresAuth(ctx, server); err != nil || !need {
+		return
+	}
+	params, err := oauth.BuildOAuthParams(ctx, server, redirect)
+	if err != nil {
+		log.Fatal(err)
+	}
+	authURL, state, err := params.AuthURL()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("Log in at", authURL)
+	callbackURL := "" // the URL the browser was redirected to
+	tok, err := params.Exchange(ctx, callbackURL, state)
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, _ := oauth.NewHandler(server, oauth.Config{
+		Fetcher:     (&oauth.RedirectFollower{}).Fetch,
+		RedirectURL: redirect,
+	})
+	if err := h.SetToken(ctx, tok, params.Registration()); err != nil {
+		log.Fatal(err)
+	}
+	_ = mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: server}, mcpclient.WithOAuthHandler(h))
+}
