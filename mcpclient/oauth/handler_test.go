@@ -357,6 +357,22 @@ func TestLoopbackFetcher(t *testing.T) {
 				conn.Close()
 				t.Error("callback listener still open")
 			}
+			if tc.wantErr != "" {
+				return
+			}
+			// A later login (new handler, nothing stored) listens again on
+			// the same port.
+			h2, err := NewHandler(f.mcpURL(), Config{Fetcher: lf.Fetch, RedirectURL: lf.RedirectURL()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := callWhoami(ctx, t, f, h2); err != nil {
+				t.Fatalf("second login: %v", err)
+			}
+			if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+				conn.Close()
+				t.Error("callback listener still open after the second login")
+			}
 		})
 	}
 }
