@@ -45,8 +45,13 @@ bench: tools
 	source $(TOOLS_ENV) && export PATH="$$MCPRUN_NPM_BIN:$$PATH" && \
 	  $(GO) test -run '^$$' -bench . -benchtime 2s ./... | tee .cache/bench.txt
 
+# The reference weather example through the CLI: against the real API when
+# MISTRAL_API_KEY is set, else against mistraltest (it says so first).
 demo:
-	$(GO) run ./cmd/mcprun demo
+	@mkdir -p .cache/bin
+	$(GO) build -o .cache/bin/mcprun ./cmd/mcprun
+	$(GO) build -o .cache/bin/weather-server ./examples/weather/server
+	.cache/bin/mcprun demo --stdio .cache/bin/weather-server
 
 clean:
 	rm -rf .cache

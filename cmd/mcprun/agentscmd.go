@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/mcprun/mcprun/mistral"
+)
+
+// agentsCmd creates or lists agents.
+func (a *app) agentsCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || (args[0] != "create" && args[0] != "list") {
+		fmt.Fprint(a.stderr, "Usage: mcprun agents create --name NAME [--model MODEL] [--instructions TEXT] [--description TEXT]\n       mcprun agents list\n")
+		return errUsage
+	}
+	var serverURL string
+	switch args[0] {
+	case "create":
+		fs := a.newFlagSet("agents create", "agents create [flags]")
+		var req mistral.CreateAgentRequest
+		fs.StringVar(&req.Name, "name", "", "the agent's `NAME` (required)")
+		fs.StringVar(&req.Model, "model", "mistral-medium-latest", "the agent's `MODEL`")
+		fs.StringVar(&req.Instructions, "instructions", "", "the agent's instructions")
+		fs.StringVar(&req.Description, "description", "", "the agent's description")
+		fs.StringVar(&serverURL, "server-url", "", "the Mistral API base `URL`")
+		if err := a.parse(fs, args[1:]); err != nil {
+			return err
+		}
+		if req.Name == "" {
+			fs.Usage()
+			return errUsage
+		}
+		c, err := newAPIClient(serverURL)
+		if err != nil {
+			return err
+		}
+		agent, err := c.CreateAgent(ctx, &req)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, agent.ID)
+		return nil
+	default:
+		fs := a.newFlagSet("agents list", "agents list [flags]")
+		fs.StringVar(&serverURL, "server-url", "", "the Mistral API base `URL`")
+		if err := a.parse(fs, args[1:]); err != nil {
+			return err
+		}
+		c, err := newAPIClient(serverURL)
+		if err != nil {
+			return err
+		}
+		agents, err := c.ListAgents(ctx, nil)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tMODEL\tTOOLS")
+		for _, ag := range agents {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", ag.ID, ag.Name, ag.Model, len(ag.Tools))
+		}
+		return tw.Flush()
+	}
+}
+
+func newAPIClient(serverURL string) (*mistral.Client, error) {
+	var opts []mistral.Option
+	if serverURL != "" {
+		opts = append(opts, mistral.WithServerURL(serverURL))
+	}
+	return mistral.NewClient(opts...)
+}

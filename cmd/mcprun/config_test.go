@@ -1,0 +1,62 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseConfig(t *testing.T) {
+	claude := `{"mcpServers": {
+	  "fs": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"], "env": {"DEBUG": "1"}},
+	  "linear": {"url": "https://mcp.linear.app/sse", "type": "sse"},
+	  "remote": {"url": "https://example.com/mcp", "headers": {"Authorization": "Bearer x"}}
+	}}`
+	got, err := parseConfig([]byte(claude))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, s := range got {
+		k, _ := s.transport()
+		kinds = append(kinds, s.Name+"="+k)
+	}
+	if strings.Join(kinds, ",") != "fs=stdio,linear=sse,remote=auto" || got[0].Env["DEBUG"] != "1" || len(got[0].Args) != 3 {
+		t.Fatalf("%v %+v", kinds, got)
+	}
+	vscode := `{"servers": {"gh": {"type": "http", "url": "https://api.githubcopilot.com/mcp/"}, "local": {"type": "stdio", "command": "server"}}}`
+	got, err = parseConfig([]byte(vscode))
+	if err != nil || len(got) != 2 || got[0].Name != "gh" {
+		t.Fatalf("%v %+v", err, got)
+	}
+	if k, _ := got[0].transport(); k != "http" {
+		t.Fatal(k)
+	}
+	for _, bad := range []string{`{"mcpServers": {"x": {}}}`, `{"servers": {"x": {"type": "carrier-pigeon", "url": "u"}}}`, `not json`} {
+		if _, err := parseConfig([]byte(bad)); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
+
+func TestStdioSplitting(t *testing.T) {
+	f := serverFlags{config: "/nonexistent-so-no-default"}
+	f.stdio = listFlag{`node "my server.js" --name 'a b' plain\ word $HOME`}
+	_, err := f.servers(func(k string) string { return map[string]string{"HOME": "/home/u"}[k] })
+	if err == nil {
+		t.Fatal("an explicit missing config must be an error")
+	}
+	f.config = ""
+	got, err := f.servers(func(k string) string { return map[string]string{"HOME": "/home/u"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := got[len(got)-1]
+	want := []string{"my server.js", "--name", "a b", "plain word", "/home/u"}
+	if s.Command != "node" || strings.Join(s.Args, "|") != strings.Join(want, "|") {
+		t.Fatalf("%q %q", s.Command, s.Args)
+	}
+	f.stdio = listFlag{`node "unterminated`}
+	if _, err := f.servers(nil); err == nil {
+		t.Fatal("unterminated quote accepted")
+	}
+}

@@ -1,0 +1,133 @@
+// Command mcprun runs Mistral agents whose tool calls execute locally,
+// against MCP servers (stdio, SSE, Streamable HTTP).
+//
+//	mcprun run [flags] PROMPT        run a conversation to its answer
+//	mcprun tools [flags]             list the configured servers' tools
+//	mcprun call [flags] SERVER TOOL JSON   call one tool directly
+//	mcprun agents create|list        manage agents
+//	mcprun mock-server --addr ADDR   serve mistraltest, a scripted stand-in for the API
+//	mcprun demo                      the weather example (mistraltest when no MISTRAL_API_KEY)
+//
+// The API key comes from MISTRAL_API_KEY, the server from --server-url or
+// MISTRAL_SERVER_URL. Run `mcprun help COMMAND` for a command's flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, terminal: term.IsTerminal(int(os.Stderr.Fd()))}
+	os.Exit(a.main(ctx, os.Args[1:]))
+}
+
+// app is the CLI with its outside world, so that tests can run it in
+// process.
+type app struct {
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+	getenv   func(string) string
+	terminal bool // stderr is a terminal: show progress there
+}
+
+const usage = `mcprun runs Mistral agents whose tool calls execute locally (Go functions, MCP servers).
+
+Usage:
+  mcprun run [flags] PROMPT              run a conversation to its final answer
+  mcprun tools [flags]                   list every configured server's tools
+  mcprun call [flags] SERVER TOOL JSON   call one tool directly
+  mcprun agents create|list [flags]      create or list agents
+  mcprun mock-server [--addr ADDR]       serve mistraltest, a scripted stand-in for the Mistral API
+  mcprun demo [run flags]                the weather example; against mistraltest when MISTRAL_API_KEY is unset
+
+Environment: MISTRAL_API_KEY (API key), MISTRAL_SERVER_URL (API base URL).
+Run 'mcprun COMMAND -h' for a command's flags.
+`
+
+// errUsage means the error was already explained with the usage text.
+var errUsage = errors.New("usage")
+
+func (a *app) main(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(a.stderr, usage)
+		return 2
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		err = a.runCmd(ctx, rest, false)
+	case "demo":
+		err = a.demoCmd(ctx, rest)
+	case "tools":
+		err = a.toolsCmd(ctx, rest)
+	case "call":
+		err = a.callCmd(ctx, rest)
+	case "agents":
+		err = a.agentsCmd(ctx, rest)
+	case "mock-server":
+		err = a.mockServerCmd(ctx, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(a.stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(a.stderr, "mcprun: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintf(a.stderr, "mcprun: %s\n", oneLine(err.Error()))
+	return 1
+}
+
+// oneLine keeps an error on one line (a stdio server's stderr tail can span
+// several).
+func oneLine(s string) string {
+	out := []rune{}
+	for _, r := range s {
+		if r == '\n' || r == '\r' {
+			r = ' '
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// newFlagSet returns a flag set that reports errors to stderr and returns
+// them instead of exiting.
+func (a *app) newFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "Usage: mcprun %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func (a *app) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"flag"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mistral"
+	"github.com/mcprun/mcprun/run"
+)
+
+// runFlags are the flags of `mcprun run` (and `mcprun demo`).
+type runFlags struct {
+	servers         serverFlags
+	model           string
+	agent           string
+	instructions    string
+	serverURL       string
+	outputSchema    string
+	continueOnError bool
+	maxTurns        int
+	stream          bool
+	jsonOut         bool
+	prefixTools     bool
+	verbose         bool
+	showEntries     bool // print every output entry, then the structured output (demo)
+}
+
+func (f *runFlags) register(a *app, name string) *flag.FlagSet {
+	fs := a.newFlagSet(name, name+" [flags] PROMPT")
+	f.servers.register(fs)
+	fs.StringVar(&f.model, "model", "mistral-medium-latest", "the `MODEL` to run (ignored with --agent)")
+	fs.StringVar(&f.agent, "agent", "", "run with the agent of this `ID` instead of a model")
+	fs.StringVar(&f.instructions, "instructions", "", "system instructions of a model run")
+	fs.StringVar(&f.serverURL, "server-url", "", "the Mistral API base `URL` (default $MISTRAL_SERVER_URL, else https://api.mistral.ai)")
+	fs.StringVar(&f.outputSchema, "output-schema", "", "a JSON Schema `FILE`: the answer is structured output matching it")
+	fs.BoolVar(&f.continueOnError, "continue-on-error", true, "send a failing tool's error to the model instead of stopping")
+	fs.IntVar(&f.maxTurns, "max-turns", run.DefaultMaxTurns, "bound on model turns")
+	fs.BoolVar(&f.stream, "stream", false, "print text deltas and tool calls as they happen")
+	fs.BoolVar(&f.jsonOut, "json", false, `print the result as one JSON object {"conversation_id","output_entries","output_text","output"}`)
+	fs.BoolVar(&f.prefixTools, "prefix-tools", false, "prefix each MCP tool with its server's name (SERVER_TOOL), for servers whose tools collide")
+	fs.BoolVar(&f.verbose, "v", false, "log requests and tool calls to stderr")
+	return fs
+}
+
+
+
+func (a *app) runCmd(ctx context.Context, args []string, demo bool) error {
+	var f runFlags
+	fs := f.register(a, "run")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	prompt := strings.Join(fs.Args(), " ")
+	if prompt == "" {
+		fs.Usage()
+		return errUsage
+	}
+	return a.execRun(ctx, &f, prompt, nil)
+}
+
+// execRun runs prompt with the flags; extra adds options (the demo's local
+// function).
+func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []run.Option, clientOpts ...mistral.Option) error {
+	logger := slog.New(slog.DiscardHandler)
+	if f.verbose {
+		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if f.serverURL != "" {
+		clientOpts = append(clientOpts, mistral.WithServerURL(f.serverURL))
+	}
+	clientOpts = append(clientOpts, mistral.WithLogger(logger))
+	client, err := mistral.NewClient(clientOpts...)
+	if err != nil {
+		return err
+	}
+	opts := []run.Option{run.WithContinueOnError(f.continueOnError), run.WithMaxTurns(f.maxTurns), run.WithLogger(logger)}
+	if f.agent != "" {
+		opts = append(opts, run.WithAgent(f.agent))
+	} else {
+		opts = append(opts, run.WithModel(f.model))
+		if f.instructions != "" {
+			opts = append(opts, run.WithInstructions(f.instructions))
+		}
+	}
+	if f.outputSchema != "" {
+		schema, err := os.ReadFile(f.outputSchema)
+		if err != nil {
+			return fmt.Errorf("--output-schema: %w", err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f.outputSchema), filepath.Ext(f.outputSchema))
+		name = strings.TrimSuffix(name, ".schema")
+		opts = append(opts, run.WithOutputSchema(name, schema))
+	}
+	servers, err := f.servers.servers(a.getenv)
+	if err != nil {
+		return err
+	}
+	for _, s := range servers {
+		c, err := f.servers.client(s, mcpclient.WithLogger(logger))
+		if err != nil {
+			return err
+		}
+		var mo []run.MCPOption
+		if f.prefixTools {
+			mo = append(mo, run.Prefix(s.Name+"_"))
+		}
+		opts = append(opts, run.WithMCP(c, mo...))
+	}
+	p := newProgress(a.stderr, a.terminal && !f.stream)
+	opts = append(opts, run.WithHooks(p.hooks()))
+	opts = append(opts, extra...)
+	r, err := run.New(client, opts...)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if err := r.Connect(ctx); err != nil {
+		return err
+	}
+
+	var res *run.Result
+	if f.stream {
+		res, err = a.streamRun(ctx, r, prompt, f.jsonOut)
+	} else {
+		p.start("waiting for the model")
+		res, err = r.Run(ctx, prompt)
+		p.clear()
+	}
+	if err != nil {
+		return err
+	}
+	if f.jsonOut {
+		return a.printJSON(res, f.outputSchema != "")
+	}
+	if f.showEntries {
+		a.printEntries(res)
+		return nil
+	}
+	if f.stream {
+		fmt.Fprintln(a.stdout)
+		return nil
+	}
+	fmt.Fprintln(a.stdout, res.OutputText())
+	return nil
+}
+
+func (a *app) streamRun(ctx context.Context, r *run.Runner, prompt string, quiet bool) (*run.Result, error) {
+	var res *run.Result
+	for ev, err := range r.Stream(ctx, prompt) {
+		if re, ok := ev.(*run.ResultEvent); ok {
+			res = re.Result
+		}
+		if err != nil {
+			return res, err
+		}
+		if quiet {
+			continue
+		}
+		switch ev := ev.(type) {
+		case *mistral.MessageOutputDeltaEvent:
+			fmt.Fprint(a.stdout, ev.Content.Text)
+		case *run.ToolStartedEvent:
+			fmt.Fprintf(a.stderr, "→ %s %s\n", ev.Name, clip(ev.Arguments, 200))
+		case *run.FunctionResultEvent:
+			fmt.Fprintf(a.stderr, "← %s: %s\n", ev.Name, clip(ev.Result, 200))
+		case *mistral.ToolExecutionStartedEvent:
+			fmt.Fprintf(a.stderr, "→ %s (built-in)\n", ev.Name)
+		}
+	}
+	if res == nil {
+		return nil, errors.New("the stream ended without a result")
+	}
+	return res, nil
+}
+
+func clip(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// printJSON prints {"conversation_id","output_entries","output_text","output"}.
+func (a *app) printJSON(res *run.Result, structured bool) error {
+	out := struct {
+		ConversationID string          `json:"conversation_id"`
+		OutputEntries  mistral.Entries `json:"output_entries"`
+		OutputText     string          `json:"output_text"`
+		Output         json.RawMessage `json:"output"`
+	}{res.ConversationID, res.OutputEntries, res.OutputText(), json.RawMessage("null")}
+	if out.OutputEntries == nil {
+		out.OutputEntries = mistral.Entries{}
+	}
+	if structured {
+		raw, err := res.OutputJSON()
+		if err != nil {
+			return err
+		}
+		out.Output = raw
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// printEntries prints each output entry on a line, then the structured
+// output, as the reference example does.
+func (a *app) printEntries(res *run.Result) {
+	for _, e := range res.OutputEntries {
+		switch e := e.(type) {
+		case *mistral.FunctionCallEntry:
+			fmt.Fprintf(a.stdout, "  %-16s %s(%s)\n", e.EntryType(), e.Name, e.Arguments)
+		case *mistral.FunctionResultEntry:
+			fmt.Fprintf(a.stdout, "  %-16s %s\n", e.EntryType(), clip(e.Result, 160))
+		case *mistral.MessageOutputEntry:
+			text := e.Content.Text
+			if e.Content.Chunks != nil {
+				text = fmt.Sprintf("(%d chunks)", len(e.Content.Chunks))
+			}
+			fmt.Fprintf(a.stdout, "  %-16s %s\n", e.EntryType(), clip(text, 160))
+		case *mistral.ToolExecutionEntry:
+			fmt.Fprintf(a.stdout, "  %-16s %s\n", e.EntryType(), e.Name)
+		default:
+			fmt.Fprintf(a.stdout, "  %s\n", e.EntryType())
+		}
+	}
+	if raw, err := res.OutputJSON(); err == nil {
+		fmt.Fprintf(a.stdout, "structured output: %s\n", raw)
+	} else {
+		fmt.Fprintln(a.stdout, res.OutputText())
+	}
+}

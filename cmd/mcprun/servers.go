@@ -1,0 +1,101 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"mvdan.cc/sh/v3/shell"
+
+	"github.com/mcprun/mcprun/mcpclient"
+)
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+// serverFlags are the flags that name MCP servers.
+type serverFlags struct {
+	stdio, sse, http listFlag
+	config           string
+	callTimeout      time.Duration
+}
+
+func (f *serverFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.stdio, "stdio", "a stdio MCP server: `\"CMD ARGS\"`, split as a shell splits words (no shell is run); repeatable")
+	fs.Var(&f.sse, "sse", "a remote MCP server on HTTP+SSE at `URL`; repeatable")
+	fs.Var(&f.http, "http", "a remote MCP server on Streamable HTTP at `URL`; repeatable")
+	fs.StringVar(&f.config, "config", "", "an MCP servers `FILE` (mcpServers of Claude Desktop/Cursor, servers of VS Code); default ./mcprun.json if present")
+	fs.DurationVar(&f.callTimeout, "tool-timeout", 60*time.Second, "bound on each MCP tool call")
+}
+
+// servers returns the configured servers: the config file's, then the flags'.
+func (f *serverFlags) servers(getenv func(string) string) ([]serverConfig, error) {
+	path, isDefault := f.config, false
+	if path == "" {
+		path, isDefault = "mcprun.json", true
+	}
+	out, err := loadConfig(path, isDefault)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range f.stdio {
+		words, err := shell.Fields(s, getenv)
+		if err != nil {
+			return nil, fmt.Errorf("--stdio %q: %w", s, err)
+		}
+		if len(words) == 0 {
+			return nil, fmt.Errorf("--stdio: empty command")
+		}
+		out = append(out, serverConfig{Name: filepath.Base(words[0]), Type: "stdio", Command: words[0], Args: words[1:]})
+	}
+	for _, u := range f.sse {
+		out = append(out, serverConfig{Name: hostName(u), Type: "sse", URL: u})
+	}
+	for _, u := range f.http {
+		out = append(out, serverConfig{Name: hostName(u), Type: "http", URL: u})
+	}
+	// Names must be unique: they pick a server in `mcprun call`.
+	seen := map[string]int{}
+	for i := range out {
+		seen[out[i].Name]++
+		if n := seen[out[i].Name]; n > 1 {
+			out[i].Name = fmt.Sprintf("%s-%d", out[i].Name, n)
+		}
+	}
+	return out, nil
+}
+
+func hostName(u string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// client makes the mcpclient for a configured server.
+func (f *serverFlags) client(s serverConfig, opts ...mcpclient.Option) (*mcpclient.Client, error) {
+	kind, err := s.transport()
+	if err != nil {
+		return nil, err
+	}
+	opts = append([]mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(f.callTimeout)}, opts...)
+	switch kind {
+	case "stdio":
+		return mcpclient.NewStdio(mcpclient.StdioParams{Command: s.Command, Args: s.Args, Env: s.Env, Dir: s.Cwd}, opts...), nil
+	case "sse":
+		return mcpclient.NewSSE(mcpclient.SSEParams{URL: s.URL, Headers: s.Headers}, opts...), nil
+	case "http":
+		return mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: s.URL, Headers: s.Headers}, opts...), nil
+	default:
+		if len(s.Headers) > 0 {
+			return mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: s.URL, Headers: s.Headers}, opts...), nil
+		}
+		return mcpclient.NewHTTP(s.URL, opts...), nil
+	}
+}
