@@ -141,15 +141,14 @@ type Reply struct {
 
 // Output is one entry the model produces.
 type Output struct {
-	typ     string
-	text    string
-	chunks  []json.RawMessage
-	name    string
-	args    string
-	info    map[string]any
-	prevID  string
-	nextID  string
-	agentID string
+	typ    string
+	text   string
+	chunks []json.RawMessage
+	name   string
+	args   string
+	info   map[string]any
+	prevID string
+	nextID string
 }
 
 // Text is a message.output entry with text content.

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"flag"
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -49,8 +49,6 @@ func (f *runFlags) register(a *app, name string) *flag.FlagSet {
 	fs.BoolVar(&f.verbose, "v", false, "log requests and tool calls to stderr")
 	return fs
 }
-
-
 
 func (a *app) runCmd(ctx context.Context, args []string, demo bool) error {
 	var f runFlags
