@@ -1,0 +1,90 @@
+package run_test
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mistraltest"
+	"github.com/mcprun/mcprun/run"
+)
+
+// BenchmarkConcurrentRuns runs 1,000 runs at once on one Runner sharing one
+// stdio MCP server (the weather example's), each making a tool call, and
+// reports the process's peak RSS during them (goal: < 200 MiB, no error).
+func BenchmarkConcurrentRuns(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "weather-server")
+	if out, err := exec.Command("go", "build", "-o", bin, "../examples/weather/server").CombinedOutput(); err != nil {
+		b.Fatalf("building the weather server: %v\n%s", err, out)
+	}
+	s := mistraltest.NewServer(func(ctx context.Context, t *mistraltest.Turn) (*mistraltest.Reply, error) {
+		if res, ok := t.ResultOf("get_weather"); ok {
+			return mistraltest.Respond(mistraltest.Text(res)), nil
+		}
+		return mistraltest.Respond(mistraltest.Call("get_weather", map[string]string{"location": "Paris"})), nil
+	})
+	defer s.Close()
+	mc := mcpclient.NewStdio(mcpclient.StdioParams{Command: bin})
+	r := newRunner(b, s, run.WithModel("m"), run.WithMCP(mc))
+	if err := r.Connect(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	const runs = 1000
+	var peak float64
+	for b.Loop() {
+		resetPeakRSS()
+		var wg sync.WaitGroup
+		errs := make(chan error, runs)
+		for range runs {
+			wg.Go(func() {
+				res, err := r.Run(context.Background(), "weather in Paris")
+				if err == nil && !strings.Contains(res.FinalText(), "Paris") {
+					err = errUnexpected(res.FinalText())
+				}
+				if err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			b.Fatal(err)
+		}
+		peak = max(peak, peakRSSMiB())
+	}
+	b.ReportMetric(peak, "peak-RSS-MiB")
+}
+
+type errUnexpected string
+
+func (e errUnexpected) Error() string { return "unexpected answer: " + string(e) }
+
+// resetPeakRSS resets the kernel's peak RSS of this process (Linux: writing
+// 5 to clear_refs), so that VmHWM measures what follows.
+func resetPeakRSS() {
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+func peakRSSMiB() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
