@@ -5,6 +5,7 @@
 //	mcprun tools [flags]             list the configured servers' tools
 //	mcprun call [flags] SERVER TOOL JSON   call one tool directly
 //	mcprun agents create|list        manage agents
+//	mcprun auth login|status|logout  OAuth logins for remote MCP servers
 //	mcprun mock-server --addr ADDR   serve mistraltest, a scripted stand-in for the API
 //	mcprun demo                      the weather example (mistraltest when no MISTRAL_API_KEY)
 //
@@ -40,6 +41,8 @@ type app struct {
 	stderr   io.Writer
 	getenv   func(string) string
 	terminal bool // stderr is a terminal: show progress there
+	// browser, if set, replaces opening the login URL in a browser (tests).
+	browser func(ctx context.Context, url string) error
 }
 
 const usage = `mcprun runs Mistral agents whose tool calls execute locally (Go functions, MCP servers).
@@ -49,6 +52,7 @@ Usage:
   mcprun tools [flags]                   list every configured server's tools
   mcprun call [flags] SERVER TOOL JSON   call one tool directly
   mcprun agents create|list [flags]      create or list agents
+  mcprun auth login|status|logout        log in to OAuth-protected MCP servers (tokens kept in the OS keyring or a 0600 file)
   mcprun mock-server [--addr ADDR]       serve mistraltest, a scripted stand-in for the Mistral API
   mcprun demo [run flags]                the weather example; against mistraltest when MISTRAL_API_KEY is unset
 
@@ -76,6 +80,8 @@ func (a *app) main(ctx context.Context, args []string) int {
 		err = a.callCmd(ctx, rest)
 	case "agents":
 		err = a.agentsCmd(ctx, rest)
+	case "auth":
+		err = a.authCmd(ctx, rest)
 	case "mock-server":
 		err = a.mockServerCmd(ctx, rest)
 	case "help", "-h", "--help":

@@ -102,10 +102,11 @@ func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []r
 		return err
 	}
 	for _, s := range servers {
-		c, err := f.servers.client(s, mcpclient.WithLogger(logger))
+		c, done, err := a.client(ctx, &f.servers, s, mcpclient.WithLogger(logger))
 		if err != nil {
 			return err
 		}
+		defer done()
 		var mo []run.MCPOption
 		if f.prefixTools {
 			mo = append(mo, run.Prefix(s.Name+"_"))

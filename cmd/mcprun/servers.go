@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"path/filepath"
@@ -78,24 +79,56 @@ func hostName(u string) string {
 	return s
 }
 
-// client makes the mcpclient for a configured server.
-func (f *serverFlags) client(s serverConfig, opts ...mcpclient.Option) (*mcpclient.Client, error) {
+// client makes the mcpclient for a configured server. A remote server
+// without an Authorization header gets an OAuth handler backed by the token
+// store (`mcprun auth login` fills it; a 401 logs in through the browser).
+// done releases what the handler holds; call it after closing the client.
+func (a *app) client(ctx context.Context, f *serverFlags, s serverConfig, opts ...mcpclient.Option) (c *mcpclient.Client, done func(), err error) {
 	kind, err := s.transport()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	done = func() {}
 	opts = append([]mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(f.callTimeout)}, opts...)
+	if kind != "stdio" && !hasAuthHeader(s.Headers) {
+		h, release, err := a.oauthFor(ctx, s.URL, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		done = release
+		if kind == "sse" {
+			opts = append(opts, mcpclient.WithRoundTripper(h.Transport(nil)))
+		} else {
+			opts = append(opts, mcpclient.WithOAuthHandler(h))
+		}
+		if a.terminal {
+			opts = append(opts, mcpclient.WithConnectTimeout(loginTimeout)) // a person may be logging in
+		}
+	}
+	return f.newClient(kind, s, opts), done, nil
+}
+
+func hasAuthHeader(h map[string]string) bool {
+	for k := range h {
+		if strings.EqualFold(k, "Authorization") {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *serverFlags) newClient(kind string, s serverConfig, opts []mcpclient.Option) *mcpclient.Client {
 	switch kind {
 	case "stdio":
-		return mcpclient.NewStdio(mcpclient.StdioParams{Command: s.Command, Args: s.Args, Env: s.Env, Dir: s.Cwd}, opts...), nil
+		return mcpclient.NewStdio(mcpclient.StdioParams{Command: s.Command, Args: s.Args, Env: s.Env, Dir: s.Cwd}, opts...)
 	case "sse":
-		return mcpclient.NewSSE(mcpclient.SSEParams{URL: s.URL, Headers: s.Headers}, opts...), nil
+		return mcpclient.NewSSE(mcpclient.SSEParams{URL: s.URL, Headers: s.Headers}, opts...)
 	case "http":
-		return mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: s.URL, Headers: s.Headers}, opts...), nil
+		return mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: s.URL, Headers: s.Headers}, opts...)
 	default:
 		if len(s.Headers) > 0 {
-			return mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: s.URL, Headers: s.Headers}, opts...), nil
+			return mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: s.URL, Headers: s.Headers}, opts...)
 		}
-		return mcpclient.NewHTTP(s.URL, opts...), nil
+		return mcpclient.NewHTTP(s.URL, opts...)
 	}
 }

@@ -28,10 +28,13 @@ func (a *app) toolsCmd(ctx context.Context, args []string) error {
 	}
 	clients := make([]*mcpclient.Client, len(servers))
 	for i, s := range servers {
-		if clients[i], err = sf.client(s); err != nil {
+		c, done, err := a.client(ctx, &sf, s)
+		if err != nil {
 			return err
 		}
-		defer clients[i].Close()
+		defer done()
+		defer c.Close()
+		clients[i] = c
 	}
 	if err := mcpclient.ConnectAll(ctx, clients...); err != nil {
 		return err
@@ -86,10 +89,11 @@ func (a *app) callCmd(ctx context.Context, args []string) error {
 		if s.Name != rest[0] {
 			continue
 		}
-		c, err := sf.client(s)
+		c, done, err := a.client(ctx, &sf, s)
 		if err != nil {
 			return err
 		}
+		defer done()
 		defer c.Close()
 		if err := c.Connect(ctx); err != nil {
 			return err

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcprun/mcprun/mistraltest"
+)
+
+// nodeTools finds Node 22 and the npm packages `make tools` installed.
+func nodeTools() (node, modules string) {
+	node, modules = os.Getenv("MCPRUN_NODE"), os.Getenv("MCPRUN_NODE_MODULES")
+	if node != "" && modules != "" {
+		return node, modules
+	}
+	f, err := os.Open("../../.cache/tools.env")
+	if err != nil {
+		return "", ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), "=")
+		switch k {
+		case "MCPRUN_NODE":
+			node = v
+		case "MCPRUN_NODE_MODULES":
+			modules = v
+		}
+	}
+	return node, modules
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// oauthServer starts the TypeScript SDK's example MCP server with its demo
+// OAuth authorization server (nobody here wrote either) and returns its URL.
+func oauthServer(t *testing.T) string {
+	t.Helper()
+	node, modules := nodeTools()
+	script := filepath.Join(modules, "@modelcontextprotocol", "sdk", "dist", "esm", "examples", "server", "simpleStreamableHttp.js")
+	if node == "" {
+		t.Skip("node not installed: run `make tools`")
+	}
+	if _, err := os.Stat(script); err != nil {
+		t.Skipf("TS SDK example server not installed at %s: run `make tools`", script)
+	}
+	mcpPort, authPort := freePort(t), freePort(t)
+	cmd := exec.Command(node, script, "--oauth", "--oauth-strict")
+	cmd.Env = append(os.Environ(), "MCP_PORT="+strconv.Itoa(mcpPort), "MCP_AUTH_PORT="+strconv.Itoa(authPort))
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("TS server output:\n%s", out.String())
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for _, port := range []int{mcpPort, authPort} {
+		for {
+			c, err := net.DialTimeout("tcp", "localhost:"+strconv.Itoa(port), time.Second)
+			if err == nil {
+				c.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("TS server not listening on %d:\n%s", port, out.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return "http://localhost:" + strconv.Itoa(mcpPort) + "/mcp"
+}
+
+// followRedirects plays the browser: it GETs the login URL and follows the
+// redirects to the loopback callback, which ends the login.
+func followRedirects(ctx context.Context, u string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	return resp.Body.Close()
+}
+
+func TestAuthLoginStatusRunLogout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	server := oauthServer(t)
+	cfgDir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfgDir)
+	env := map[string]string{"MCPRUN_TOKEN_STORE": "file"}
+	logins := 0
+	browse := func(ctx context.Context, u string) error { logins++; return followRedirects(ctx, u) }
+
+	code, stdout, stderr := cliWith(t, env, browse, "auth", "login", server)
+	if code != 0 || !strings.Contains(stdout, "logged in to "+server) || logins != 1 {
+		t.Fatalf("login: exit %d %q %q (logins %d)", code, stdout, stderr, logins)
+	}
+	tokenFile := filepath.Join(cfgDir, "mcprun")
+	if entries, _ := os.ReadDir(tokenFile); len(entries) == 0 {
+		t.Fatalf("nothing stored under %s", tokenFile)
+	}
+	code, stdout, _ = cliWith(t, env, browse, "auth", "status")
+	if code != 0 || !strings.Contains(stdout, server) || !strings.Contains(stdout, "file:") {
+		t.Fatalf("status: exit %d %q", code, stdout)
+	}
+	// A run and a tool listing use the stored token: no new login.
+	api := mistraltest.NewServer(demoModel())
+	defer api.Close()
+	env["MISTRAL_API_KEY"], env["MISTRAL_SERVER_URL"] = "k", api.URL
+	code, stdout, stderr = cliWith(t, env, browse, "tools", "--http", server)
+	if code != 0 || !strings.Contains(stdout, "greet") || logins != 1 {
+		t.Fatalf("tools: exit %d %q %q (logins %d)", code, stdout, stderr, logins)
+	}
+	code, _, stderr = cliWith(t, env, browse, "run", "--http", server, "hello")
+	if code != 0 || logins != 1 {
+		t.Fatalf("run: exit %d %q (logins %d)", code, stderr, logins)
+	}
+	code, stdout, _ = cliWith(t, env, browse, "auth", "logout", server)
+	if code != 0 || !strings.Contains(stdout, "logged out") {
+		t.Fatalf("logout: exit %d %q", code, stdout)
+	}
+	code, stdout, _ = cliWith(t, env, browse, "auth", "status")
+	if code != 0 || !strings.Contains(stdout, "no logins stored") {
+		t.Fatalf("status after logout: %q", stdout)
+	}
+	// Logged out, with a browser that refuses: the login fails cleanly.
+	refuse := func(context.Context, string) error { return errors.New("no browser here") }
+	code, _, stderr = cliWith(t, env, refuse, "tools", "--http", server)
+	if code != 1 || strings.Count(stderr, "\n") != 1 {
+		t.Fatalf("refused login: exit %d %q", code, stderr)
+	}
+}
+
+func cliWith(t *testing.T, env map[string]string, browser func(context.Context, string) error, args ...string) (int, string, string) {
+	t.Helper()
+	for _, k := range []string{"MISTRAL_API_KEY", "MISTRAL_SERVER_URL"} {
+		t.Setenv(k, env[k])
+	}
+	var out, errOut syncBuffer
+	a := &app{stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }, browser: browser}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	code := a.main(ctx, args)
+	return code, out.String(), errOut.String()
+}

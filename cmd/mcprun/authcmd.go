@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os/exec"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mcpclient/oauth"
+)
+
+// loginTimeout bounds a login: a person at a browser is slow.
+const loginTimeout = 5 * time.Minute
+
+// tokenStore is where logins persist: the OS keyring when it answers, else a
+// 0600 file under $XDG_CONFIG_HOME/mcprun. MCPRUN_TOKEN_STORE=file forces
+// the file.
+func (a *app) tokenStore() (oauth.TokenStore, error) {
+	if a.getenv("MCPRUN_TOKEN_STORE") == "file" {
+		p, err := oauth.DefaultFilePath()
+		if err != nil {
+			return nil, err
+		}
+		return oauth.NewFileStore(p), nil
+	}
+	return oauth.DefaultStore()
+}
+
+// openBrowser shows the login URL and tries the desktop's opener.
+func (a *app) openBrowser(ctx context.Context, u string) error {
+	if a.browser != nil {
+		return a.browser(ctx, u)
+	}
+	fmt.Fprintf(a.stderr, "Open this URL to log in:\n  %s\n", u)
+	opener := "xdg-open"
+	if runtime.GOOS == "darwin" {
+		opener = "open"
+	}
+	if path, err := exec.LookPath(opener); err == nil {
+		cmd := exec.Command(path, u)
+		if cmd.Start() == nil {
+			go cmd.Wait() // reap it
+		}
+	}
+	return nil
+}
+
+// oauthFor returns an OAuth handler for an HTTP server, backed by the token
+// store, that logs in through the browser on the first 401. The fetcher
+// reuses the port of a stored registration so that its redirect URI holds.
+func (a *app) oauthFor(ctx context.Context, serverURL string, scopes []string) (*oauth.Handler, func(), error) {
+	store, err := a.tokenStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	addr := ""
+	if rec, err := store.Load(ctx, serverURL, scopes); err == nil && rec.Client != nil && rec.Client.RedirectURI != "" {
+		if u, err := url.Parse(rec.Client.RedirectURI); err == nil {
+			addr = u.Host
+		}
+	}
+	var lf *oauth.LoopbackFetcher
+	if addr != "" {
+		lf, err = oauth.NewLoopbackFetcherOn(addr, a.openBrowser)
+	}
+	if lf == nil {
+		lf, err = oauth.NewLoopbackFetcher(a.openBrowser)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := oauth.NewHandler(serverURL, oauth.Config{Store: store, Fetcher: lf.Fetch, RedirectURL: lf.RedirectURL(), Scopes: scopes, ClientName: "mcprun"})
+	if err != nil {
+		lf.Close()
+		return nil, nil, err
+	}
+	return h, func() { lf.Close() }, nil
+}
+
+// authCmd is `mcprun auth login|status|logout`.
+func (a *app) authCmd(ctx context.Context, args []string) error {
+	const use = "Usage: mcprun auth login SERVER-URL|CONFIG-NAME [--scopes a,b]\n       mcprun auth status\n       mcprun auth logout SERVER-URL|CONFIG-NAME\n"
+	if len(args) == 0 {
+		fmt.Fprint(a.stderr, use)
+		return errUsage
+	}
+	var sf serverFlags
+	fs := a.newFlagSet("auth "+args[0], "auth "+args[0]+" [flags] [SERVER]")
+	sf.register(fs)
+	scopes := fs.String("scopes", "", "comma-separated `SCOPES` to ask for (default: the server's)")
+	if err := a.parse(fs, args[1:]); err != nil {
+		return err
+	}
+	store, err := a.tokenStore()
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "status":
+		recs, err := store.List(ctx)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			fmt.Fprintf(a.stdout, "no logins stored (%s)\n", store.Name())
+			return nil
+		}
+		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SERVER\tSCOPES\tEXPIRES\tREFRESHABLE\tSTORED IN")
+		for _, r := range recs {
+			exp := "unknown"
+			if e := r.Expiry(); !e.IsZero() {
+				exp = e.Local().Format(time.RFC3339)
+				if time.Until(e) < 0 {
+					exp += " (expired)"
+				}
+			}
+			refreshable := r.Token != nil && r.Token.RefreshToken != ""
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\n", r.Server, strings.Join(r.Scopes, " "), exp, refreshable, store.Name())
+		}
+		return tw.Flush()
+	case "login", "logout":
+		if fs.NArg() != 1 {
+			fmt.Fprint(a.stderr, use)
+			return errUsage
+		}
+	default:
+		fmt.Fprint(a.stderr, use)
+		return errUsage
+	}
+	target, kind, err := a.resolveServer(&sf, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if args[0] == "logout" {
+		if err := store.Delete(ctx, target); err != nil && !errors.Is(err, oauth.ErrNotFound) {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "logged out of %s\n", target)
+		return nil
+	}
+	var sc []string
+	if *scopes != "" {
+		sc = strings.Split(*scopes, ",")
+	}
+	h, done, err := a.oauthFor(ctx, target, sc)
+	if err != nil {
+		return err
+	}
+	defer done()
+	var c *mcpclient.Client
+	opts := []mcpclient.Option{mcpclient.WithConnectTimeout(loginTimeout)}
+	if kind == "sse" {
+		c = mcpclient.NewSSE(mcpclient.SSEParams{URL: target}, append(opts, mcpclient.WithRoundTripper(h.Transport(nil)))...)
+	} else {
+		c = mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: target}, append(opts, mcpclient.WithOAuthHandler(h))...)
+	}
+	defer c.Close()
+	if err := c.Connect(ctx); err != nil {
+		return fmt.Errorf("login to %s: %w", target, err)
+	}
+	fmt.Fprintf(a.stdout, "logged in to %s (credentials in %s)\n", target, store.Name())
+	return nil
+}
+
+// resolveServer turns a URL or the name of a configured server into the
+// server's URL and transport.
+func (a *app) resolveServer(sf *serverFlags, arg string) (string, string, error) {
+	if strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://") {
+		return arg, "http", nil
+	}
+	servers, err := sf.servers(a.getenv)
+	if err != nil {
+		return "", "", err
+	}
+	for _, s := range servers {
+		if s.Name == arg {
+			if s.URL == "" {
+				return "", "", fmt.Errorf("server %q is a stdio server: it needs no login", arg)
+			}
+			kind, _ := s.transport()
+			return s.URL, kind, nil
+		}
+	}
+	return "", "", fmt.Errorf("%q is neither a URL nor a configured server", arg)
+}
