@@ -10,7 +10,8 @@
 // on the wire.
 //
 // Everything goes through mcprun's own layer, package mcpclient; the go-sdk is
-// used directly only for what that layer leaves to it (the OAuth handlers).
+// used directly only for what that layer leaves to it (the OAuth handlers),
+// and extauth.go covers the OAuth extensions the go-sdk's handlers do not.
 // It mirrors the go-sdk's conformance/everything-client.
 package main
 
@@ -54,6 +55,8 @@ var scenarios = map[string]scenario{
 	"elicitation-sep1034-client-defaults": runElicitationDefaults,
 	"sse-retry":                           runSSERetry,
 	"auth/client-credentials-basic":       runClientCredentials,
+	"auth/client-credentials-jwt":         runClientCredentialsJWT,
+	"auth/cross-app-access-complete-flow": runCrossAppAccess,
 }
 
 // Scenarios whose names start with "auth/" and are not in scenarios run the
@@ -246,6 +249,29 @@ func runClientCredentials(ctx context.Context, serverURL string, cc confContext)
 		return fmt.Errorf("client credentials handler: %w", err)
 	}
 	return authedToolCall(ctx, serverURL, h)
+}
+
+// auth/client-credentials-jwt: the client credentials grant, the client
+// authenticating with a JWT signed by its key (private_key_jwt).
+func runClientCredentialsJWT(ctx context.Context, serverURL string, cc confContext) error {
+	if alg := cc.str("signing_algorithm"); alg != "" && alg != "ES256" {
+		return fmt.Errorf("signing algorithm %s not supported (only ES256)", alg)
+	}
+	grant, err := clientCredentialsJWT(cc.str("client_id"), cc.str("private_key_pem"))
+	if err != nil {
+		return err
+	}
+	return authedToolCall(ctx, serverURL, &grantHandler{grant: grant})
+}
+
+// auth/cross-app-access-complete-flow: SEP-990 enterprise-managed
+// authorization (token exchange at the IdP, then the JWT bearer grant).
+func runCrossAppAccess(ctx context.Context, serverURL string, cc confContext) error {
+	grant, err := crossAppAccess(cc)
+	if err != nil {
+		return err
+	}
+	return authedToolCall(ctx, serverURL, &grantHandler{grant: grant})
 }
 
 func authedToolCall(ctx context.Context, serverURL string, h auth.OAuthHandler) error {
