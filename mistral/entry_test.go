@@ -129,7 +129,7 @@ func TestInputsMarshal(t *testing.T) {
 func TestRequestWireNames(t *testing.T) {
 	req := ConversationRequest{
 		Inputs: TextInputs("x"), Model: "m", Instructions: "be brief",
-		Tools: []Tool{NewFunctionTool("f", "d", json.RawMessage(`{"type":"object"}`), true), BuiltinTool("web_search")},
+		Tools:          []Tool{NewFunctionTool("f", "d", json.RawMessage(`{"type":"object"}`), true), BuiltinTool("web_search")},
 		CompletionArgs: &CompletionArgs{ResponseFormat: JSONSchemaFormat("out", json.RawMessage(`{"type":"object"}`), true)},
 	}
 	b, _ := json.Marshal(req)

@@ -97,6 +97,18 @@ func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, emit func(mist
 			return res, err
 		}
 		inputs = mistral.EntryInputs(results...)
+		// A server may have changed its tools (tools/list_changed): route the
+		// next calls by the current list, and bring an agent up to date.
+		if len(r.cfg.mcps) > 0 {
+			if tt, err = r.buildTable(ctx); err != nil {
+				return res, err
+			}
+			if r.cfg.agentID != "" {
+				if err := r.syncAgent(ctx, tt); err != nil {
+					return res, err
+				}
+			}
+		}
 	}
 }
 
