@@ -274,6 +274,11 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 	c.entries = append(all, outputs...)
 	c.pending = pendingCalls(c.entries)
 	c.nTurns++
+	// Stored before the reply is written: a client that has read the reply
+	// can look the conversation up at once.
+	s.mu.Lock()
+	s.convs[c.id] = c
+	s.mu.Unlock()
 	usage := map[string]any{"prompt_tokens": tokens(all), "completion_tokens": tokens(outputs)}
 	if reply.Usage != nil {
 		usage["prompt_tokens"], usage["completion_tokens"] = reply.Usage.PromptTokens, reply.Usage.CompletionTokens
