@@ -150,3 +150,23 @@ func FuzzUnmarshalEntry(f *testing.F) {
 		}
 	})
 }
+
+func FuzzUnmarshalEvent(f *testing.F) {
+	f.Add("message.output.delta", `{"type":"message.output.delta","output_index":0,"id":"m","content_index":0,"role":"assistant","content":"hi"}`)
+	f.Add("function.call.delta", `{"type":"function.call.delta","output_index":1,"id":"f","name":"x","tool_call_id":"c","arguments":"{\""}`)
+	f.Add("message.output.delta", `{"content":[{"type":"tool_file","file_id":"a"}]}`)
+	f.Add("conversation.response.error", `{"message":"boom","code":3000}`)
+	f.Add("something.new", `{"x":1}`)
+	f.Fuzz(func(t *testing.T, typ, data string) {
+		ev, err := UnmarshalEvent(typ, []byte(data))
+		if err != nil {
+			return
+		}
+		if ev == nil {
+			t.Fatal("nil event without an error")
+		}
+		if _, err := json.Marshal(ev); err != nil {
+			t.Fatalf("decoded %T does not encode: %v", ev, err)
+		}
+	})
+}

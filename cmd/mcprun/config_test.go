@@ -60,3 +60,20 @@ func TestStdioSplitting(t *testing.T) {
 		t.Fatal("unterminated quote accepted")
 	}
 }
+
+func FuzzParseConfig(f *testing.F) {
+	f.Add(`{"mcpServers": {"fs": {"command": "npx", "args": ["-y", "x"]}}}`)
+	f.Add(`{"servers": {"gh": {"type": "http", "url": "https://example.com/mcp", "headers": {"A": "b"}}}}`)
+	f.Add(`{"mcpServers": {"x": {"type": "sse"}}}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		servers, err := parseConfig([]byte(s))
+		if err != nil {
+			return
+		}
+		for _, sv := range servers {
+			if _, err := sv.transport(); err != nil {
+				t.Fatalf("accepted a server it cannot reach: %+v: %v", sv, err)
+			}
+		}
+	})
+}
