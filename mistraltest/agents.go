@@ -9,13 +9,8 @@ import (
 )
 
 func (s *Server) createAgent(w http.ResponseWriter, r *http.Request, body []byte) {
-	var req map[string]json.RawMessage
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeValidation(w, nil, "Input should be a valid dictionary or object", "model_attributes_type")
-		return
-	}
-	if err := extraMember(req, agentKeys); err != nil {
-		writeValidation(w, err.loc, err.msg, err.typ)
+	req, ok := decodeRequest(w, body, agentKeys)
+	if !ok {
 		return
 	}
 	for _, k := range []string{"model", "name"} {
@@ -75,13 +70,8 @@ func (s *Server) listAgents(w http.ResponseWriter, r *http.Request, _ []byte) {
 }
 
 func (s *Server) updateAgent(w http.ResponseWriter, r *http.Request, body []byte) {
-	var req map[string]json.RawMessage
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeValidation(w, nil, "Input should be a valid dictionary or object", "model_attributes_type")
-		return
-	}
-	if err := extraMember(req, agentKeys); err != nil {
-		writeValidation(w, err.loc, err.msg, err.typ)
+	req, ok := decodeRequest(w, body, agentKeys)
+	if !ok {
 		return
 	}
 	if _, err := parseTools(req["tools"], "tools"); err != nil {

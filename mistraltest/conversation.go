@@ -27,13 +27,8 @@ type conversation struct {
 }
 
 func (s *Server) startConversation(w http.ResponseWriter, r *http.Request, body []byte) {
-	var req map[string]json.RawMessage
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeValidation(w, nil, "Input should be a valid dictionary or object", "model_attributes_type")
-		return
-	}
-	if err := extraMember(req, startKeys); err != nil {
-		writeValidation(w, err.loc, err.msg, err.typ)
+	req, ok := decodeRequest(w, body, startKeys)
+	if !ok {
 		return
 	}
 	c := &conversation{id: newID("conv"), created: time.Now().UTC()}
@@ -109,13 +104,8 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *conversation {
 }
 
 func (s *Server) appendConversation(w http.ResponseWriter, r *http.Request, body []byte) {
-	var req map[string]json.RawMessage
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeValidation(w, nil, "Input should be a valid dictionary or object", "model_attributes_type")
-		return
-	}
-	if err := extraMember(req, appendKeys); err != nil {
-		writeValidation(w, err.loc, err.msg, err.typ)
+	req, ok := decodeRequest(w, body, appendKeys)
+	if !ok {
 		return
 	}
 	c := s.lookup(w, r)
@@ -138,13 +128,8 @@ func (s *Server) appendConversation(w http.ResponseWriter, r *http.Request, body
 }
 
 func (s *Server) restartConversation(w http.ResponseWriter, r *http.Request, body []byte) {
-	var req map[string]json.RawMessage
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeValidation(w, nil, "Input should be a valid dictionary or object", "model_attributes_type")
-		return
-	}
-	if err := extraMember(req, restartKeys); err != nil {
-		writeValidation(w, err.loc, err.msg, err.typ)
+	req, ok := decodeRequest(w, body, restartKeys)
+	if !ok {
 		return
 	}
 	c := s.lookup(w, r)

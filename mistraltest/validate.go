@@ -3,6 +3,7 @@ package mistraltest
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sort"
 )
@@ -210,4 +211,19 @@ func str(raw json.RawMessage) string {
 func isString(raw json.RawMessage) bool {
 	var s string
 	return len(raw) > 0 && json.Unmarshal(raw, &s) == nil
+}
+
+// decodeRequest reads a request body that must be a JSON object with only
+// the allowed members, answering the API's 422 otherwise.
+func decodeRequest(w http.ResponseWriter, body []byte, allowed map[string]bool) (map[string]json.RawMessage, bool) {
+	var req map[string]json.RawMessage
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeValidation(w, nil, "Input should be a valid dictionary or object", "model_attributes_type")
+		return nil, false
+	}
+	if err := extraMember(req, allowed); err != nil {
+		writeValidation(w, err.loc, err.msg, err.typ)
+		return nil, false
+	}
+	return req, true
 }
