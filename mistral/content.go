@@ -207,22 +207,17 @@ func (c *UnknownChunk) MarshalJSON() ([]byte, error) { return c.Raw, nil }
 
 // UnmarshalChunk decodes one chunk by its "type" ("text" when absent).
 func UnmarshalChunk(data []byte) (Chunk, error) {
-	var head struct {
-		Type string `json:"type"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	typ, err := typeMember(data)
+	if err != nil {
 		return nil, fmt.Errorf("mistral: decoding chunk: %w", err)
 	}
-	var (
-		ch  Chunk
-		err error
-	)
+	var ch Chunk
 	// decode fills v (a method-less copy of the chunk type, so that
 	// json.Unmarshal does not recurse) and the chunk's unknown members.
 	decode := func(v any, extra *map[string]json.RawMessage) {
 		*extra, err = decodeKeepingExtra(data, v)
 	}
-	switch head.Type {
+	switch typ {
 	case ChunkTypeText, "":
 		c := &TextChunk{}
 		type plain TextChunk
@@ -254,10 +249,10 @@ func UnmarshalChunk(data []byte) (Chunk, error) {
 		decode((*plain)(c), &c.Extra)
 		ch = c
 	default:
-		ch = &UnknownChunk{Type: head.Type, Raw: append(json.RawMessage(nil), data...)}
+		ch = &UnknownChunk{Type: typ, Raw: append(json.RawMessage(nil), data...)}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("mistral: decoding %s chunk: %w", head.Type, err)
+		return nil, fmt.Errorf("mistral: decoding %s chunk: %w", typ, err)
 	}
 	return ch, nil
 }

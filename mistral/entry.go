@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -198,20 +199,15 @@ func (e *UnknownEntry) MarshalJSON() ([]byte, error) { return e.Raw, nil }
 // UnmarshalEntry decodes one entry by its "type". An entry of an unknown type
 // becomes an *UnknownEntry; only malformed JSON is an error.
 func UnmarshalEntry(data []byte) (Entry, error) {
-	var head struct {
-		Type string `json:"type"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	typ, err := typeMember(data)
+	if err != nil {
 		return nil, fmt.Errorf("mistral: decoding entry: %w", err)
 	}
-	var (
-		e   Entry
-		err error
-	)
+	var e Entry
 	decode := func(v any, extra *map[string]json.RawMessage) {
 		*extra, err = decodeKeepingExtra(data, v)
 	}
-	switch head.Type {
+	switch typ {
 	case EntryTypeMessageInput:
 		x := &MessageInputEntry{}
 		type plain MessageInputEntry
@@ -273,10 +269,10 @@ func UnmarshalEntry(data []byte) (Entry, error) {
 		decode((*plain)(x), &x.Extra)
 		e = x
 	default:
-		e = &UnknownEntry{Type: head.Type, Raw: append(json.RawMessage(nil), bytes.TrimSpace(data)...)}
+		e = &UnknownEntry{Type: typ, Raw: append(json.RawMessage(nil), bytes.TrimSpace(data)...)}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("mistral: decoding %s entry: %w", head.Type, err)
+		return nil, fmt.Errorf("mistral: decoding %s entry: %w", typ, err)
 	}
 	return e, nil
 }
@@ -315,7 +311,9 @@ func argumentsText(raw json.RawMessage) (string, error) {
 		}
 		return s, nil
 	}
-	return string(raw), nil
+	// As a Go string it is re-encoded later: invalid UTF-8 would come back
+	// as U+FFFD, so make it that now, once.
+	return strings.ToValidUTF8(string(raw), "\uFFFD"), nil
 }
 
 // Entries is a list of entries that decodes each by its type.

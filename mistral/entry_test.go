@@ -150,3 +150,25 @@ func TestUpdateAgentSendsOnlySet(t *testing.T) {
 		t.Errorf("update: %s", b)
 	}
 }
+
+// encoding/json matches member names case-insensitively; the wire format
+// does not. A "Type" or "tYpe" member is an unknown member, kept as is,
+// never taken for "type".
+func TestMemberNamesAreExact(t *testing.T) {
+	in := `{"type":"function.call","tool_call_id":"c1","name":"f","arguments":"{}","Name":"other","tYpe":"message.input"}`
+	e, err := UnmarshalEntry([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, ok := e.(*FunctionCallEntry)
+	if !ok || fc.Name != "f" || string(fc.Extra["Name"]) != `"other"` || string(fc.Extra["tYpe"]) != `"message.input"` {
+		t.Fatalf("%T %+v", e, e)
+	}
+	ch, err := UnmarshalChunk([]byte(`{"Type":"tool_file","text":"hi"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc, ok := ch.(*TextChunk); !ok || tc.Text != "hi" {
+		t.Fatalf("%T %+v", ch, ch)
+	}
+}

@@ -181,13 +181,11 @@ func (e *UnknownEvent) MarshalJSON() ([]byte, error) { return e.Raw, nil }
 // *UnknownEvent; only malformed JSON is an error.
 func UnmarshalEvent(typ string, data []byte) (Event, error) {
 	if typ == "" {
-		var head struct {
-			Type string `json:"type"`
-		}
-		if err := json.Unmarshal(data, &head); err != nil {
+		t, err := typeMember(data)
+		if err != nil {
 			return nil, fmt.Errorf("mistral: decoding event: %w", err)
 		}
-		typ = head.Type
+		typ = t
 	}
 	var e Event
 	switch typ {

@@ -36,23 +36,49 @@ func knownKeys(t reflect.Type) map[string]bool {
 // carry json tags) and returns the members v has no field for, so that they can
 // be written back unchanged: the API may add fields we do not know yet.
 func decodeKeepingExtra(data []byte, v any) (map[string]json.RawMessage, error) {
-	if err := json.Unmarshal(data, v); err != nil {
-		return nil, err
-	}
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(data, &all); err != nil {
 		return nil, err
 	}
+	// Only members named exactly as a field fill it: encoding/json alone
+	// would also match "Type" or "tYpe" to "type", and then write both back.
 	known := knownKeys(derefType(v))
-	for k := range all {
+	exact := make(map[string]json.RawMessage, len(known))
+	for k, raw := range all {
 		if known[k] {
+			exact[k] = raw
 			delete(all, k)
 		}
+	}
+	b, err := json.Marshal(exact)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return nil, err
 	}
 	if len(all) == 0 {
 		return nil, nil
 	}
 	return all, nil
+}
+
+// typeMember returns the "type" member of a JSON object (exactly that name),
+// or "" when there is none.
+func typeMember(data []byte) (string, error) {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return "", err
+	}
+	raw, ok := all["type"]
+	if !ok {
+		return "", nil
+	}
+	var t string
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return "", err
+	}
+	return t, nil
 }
 
 // encodeWithExtra marshals v and adds the extra members that v has no field for.
