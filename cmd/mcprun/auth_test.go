@@ -1,102 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mcprun/mcprun/internal/testpeers"
 	"github.com/mcprun/mcprun/mistraltest"
 )
-
-// nodeTools finds Node 22 and the npm packages `make tools` installed.
-func nodeTools() (node, modules string) {
-	node, modules = os.Getenv("MCPRUN_NODE"), os.Getenv("MCPRUN_NODE_MODULES")
-	if node != "" && modules != "" {
-		return node, modules
-	}
-	f, err := os.Open("../../.cache/tools.env")
-	if err != nil {
-		return "", ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), "=")
-		switch k {
-		case "MCPRUN_NODE":
-			node = v
-		case "MCPRUN_NODE_MODULES":
-			modules = v
-		}
-	}
-	return node, modules
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// oauthServer starts the TypeScript SDK's example MCP server with its demo
-// OAuth authorization server (nobody here wrote either) and returns its URL.
-func oauthServer(t *testing.T) string {
-	t.Helper()
-	node, modules := nodeTools()
-	script := filepath.Join(modules, "@modelcontextprotocol", "sdk", "dist", "esm", "examples", "server", "simpleStreamableHttp.js")
-	if node == "" {
-		t.Skip("node not installed: run `make tools`")
-	}
-	if _, err := os.Stat(script); err != nil {
-		t.Skipf("TS SDK example server not installed at %s: run `make tools`", script)
-	}
-	mcpPort, authPort := freePort(t), freePort(t)
-	cmd := exec.Command(node, script, "--oauth", "--oauth-strict")
-	cmd.Env = append(os.Environ(), "MCP_PORT="+strconv.Itoa(mcpPort), "MCP_AUTH_PORT="+strconv.Itoa(authPort))
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("TS server output:\n%s", out.String())
-		}
-	})
-	deadline := time.Now().Add(20 * time.Second)
-	for _, port := range []int{mcpPort, authPort} {
-		for {
-			c, err := net.DialTimeout("tcp", "localhost:"+strconv.Itoa(port), time.Second)
-			if err == nil {
-				c.Close()
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("TS server not listening on %d:\n%s", port, out.String())
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	return "http://localhost:" + strconv.Itoa(mcpPort) + "/mcp"
-}
 
 // followRedirects plays the browser: it GETs the login URL and follows the
 // redirects to the loopback callback, which ends the login.
@@ -117,7 +34,7 @@ func TestAuthLoginStatusRunLogout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts node")
 	}
-	server := oauthServer(t)
+	server := testpeers.StartTSOAuthServer(t)
 	cfgDir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", cfgDir)
 	env := map[string]string{"MCPRUN_TOKEN_STORE": "file"}
