@@ -1,8 +1,11 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -11,7 +14,7 @@ func TestParseConfig(t *testing.T) {
 	  "linear": {"url": "https://mcp.linear.app/sse", "type": "sse"},
 	  "remote": {"url": "https://example.com/mcp", "headers": {"Authorization": "Bearer x"}}
 	}}`
-	got, err := parseConfig([]byte(claude))
+	got, err := parseConfig([]byte(claude), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +27,7 @@ func TestParseConfig(t *testing.T) {
 		t.Fatalf("%v %+v", kinds, got)
 	}
 	vscode := `{"servers": {"gh": {"type": "http", "url": "https://api.githubcopilot.com/mcp/"}, "local": {"type": "stdio", "command": "server"}}}`
-	got, err = parseConfig([]byte(vscode))
+	got, err = parseConfig([]byte(vscode), nil)
 	if err != nil || len(got) != 2 || got[0].Name != "gh" {
 		t.Fatalf("%v %+v", err, got)
 	}
@@ -32,7 +35,7 @@ func TestParseConfig(t *testing.T) {
 		t.Fatal(k)
 	}
 	for _, bad := range []string{`{"mcpServers": {"x": {}}}`, `{"servers": {"x": {"type": "carrier-pigeon", "url": "u"}}}`, `not json`} {
-		if _, err := parseConfig([]byte(bad)); err == nil {
+		if _, err := parseConfig([]byte(bad), nil); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
 	}
@@ -66,7 +69,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add(`{"servers": {"gh": {"type": "http", "url": "https://example.com/mcp", "headers": {"A": "b"}}}}`)
 	f.Add(`{"mcpServers": {"x": {"type": "sse"}}}`)
 	f.Fuzz(func(t *testing.T, s string) {
-		servers, err := parseConfig([]byte(s))
+		servers, err := parseConfig([]byte(s), func(string) string { return "" })
 		if err != nil {
 			return
 		}
@@ -76,4 +79,36 @@ func FuzzParseConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestConfigVariablesCommentsDisabled(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, ".env"), []byte("# secrets\nexport API_KEY=\"from-file\"\nLEVEL=debug\n"), 0o600)
+	cfg := filepath.Join(dir, "mcp.json")
+	os.WriteFile(cfg, []byte(`{
+	  // VS Code allows comments and trailing commas
+	  "servers": {
+	    "gh": {"type": "http", "url": "${BASE:-https://example.com}/mcp", "headers": {"Authorization": "Bearer ${env:TOKEN}"},},
+	    "local": {"type": "stdio", "command": "${HOME}/bin/server", "args": ["--level", "${LEVEL}"], "envFile": ".env", "env": {"LEVEL": "info"}, "timeout": 30},
+	    "off": {"command": "never", "disabled": true},
+	  },
+	}`), 0o644)
+	env := map[string]string{"TOKEN": "t0k", "HOME": "/home/u"}
+	got, err := loadConfig(cfg, false, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d servers (disabled one kept?)", len(got))
+	}
+	gh, local := got[0], got[1]
+	if gh.URL != "https://example.com/mcp" || gh.Headers["Authorization"] != "Bearer t0k" {
+		t.Fatalf("gh %+v", gh)
+	}
+	if local.Command != "/home/u/bin/server" || local.Args[1] != "" || local.Env["API_KEY"] != "from-file" || local.Env["LEVEL"] != "info" || local.callTimeout() != 30*time.Second {
+		t.Fatalf("local %+v", local)
+	}
+	if _, err := parseConfig([]byte(`{"servers": {"x": {"url": "${input:key}"}}}`), nil); err == nil || !strings.Contains(err.Error(), "inputs are not supported") {
+		t.Fatalf("input variable: %v", err)
+	}
 }

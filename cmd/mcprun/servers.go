@@ -40,7 +40,7 @@ func (f *serverFlags) servers(getenv func(string) string) ([]serverConfig, error
 	if path == "" {
 		path, isDefault = "mcprun.json", true
 	}
-	out, err := loadConfig(path, isDefault)
+	out, err := loadConfig(path, isDefault, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,11 @@ func (a *app) client(ctx context.Context, f *serverFlags, s serverConfig, opts .
 		return nil, nil, err
 	}
 	done = func() {}
-	opts = append([]mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(f.callTimeout)}, opts...)
+	timeout := f.callTimeout
+	if d := s.callTimeout(); d > 0 {
+		timeout = d
+	}
+	opts = append([]mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(timeout)}, opts...)
 	if kind != "stdio" && !hasAuthHeader(s.Headers) {
 		h, release, err := a.oauthFor(ctx, s.URL, nil)
 		if err != nil {
