@@ -102,7 +102,9 @@ func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []r
 		return err
 	}
 	for _, s := range servers {
-		c, done, err := a.client(ctx, &f.servers, s, mcpclient.WithLogger(logger))
+		// A server's sampling requests are answered by the run's model
+		// (the --model one for agent runs, whose model the API keeps).
+		c, done, err := a.client(ctx, &f.servers, s, mcpclient.WithLogger(logger), mcpclient.WithSamplingHandler(run.SamplingHandler(client, f.model)))
 		if err != nil {
 			return err
 		}
