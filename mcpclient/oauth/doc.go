@@ -12,6 +12,17 @@
 // [LoopbackFetcher] receives the browser's redirect on 127.0.0.1, a
 // [RedirectFollower] follows it without a browser (tests, headless servers).
 //
+// A server without protected-resource metadata gets the 2025-03-26 rules: its
+// origin is the authorization base URL, and the metadata served at
+// <origin>/.well-known/oauth-authorization-server is accepted even when its
+// issuer is not the origin (often <origin>/oauth), which the go-sdk refuses
+// (RFC 8414 §3.3). Everything else stays as strict (HTTPS-or-loopback
+// endpoints, PKCE S256, state, iss checked against the advertised issuer);
+// servers with protected-resource metadata keep the go-sdk's issuer check.
+// The Handler then runs the login itself with the reference flow's code, as
+// it does for a public client at a server that lists only "none" for the
+// token endpoint.
+//
 // The reference flow, step by step, is [RequiresAuth], [BuildOAuthParams],
 // [OAuthParams.AuthURL], [OAuthParams.Exchange] and [Handler.SetToken].
 //

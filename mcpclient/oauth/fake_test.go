@@ -39,6 +39,7 @@ type fakeAS struct {
 	refreshes     int
 	authQueries   []url.Values
 	tokenForms    []url.Values
+	basicAuths    int // token requests with an HTTP Basic header
 
 	// Behaviour switches.
 	ttl          time.Duration // access token lifetime
@@ -208,7 +209,9 @@ func (f *fakeAS) serveAS(w http.ResponseWriter, r *http.Request) {
 		form := r.PostForm
 		f.tokenForms = append(f.tokenForms, form)
 		id, secret, ok := r.BasicAuth()
-		if !ok {
+		if ok {
+			f.basicAuths++
+		} else {
 			id, secret = form.Get("client_id"), form.Get("client_secret")
 		}
 		fail := func(code, desc string) {

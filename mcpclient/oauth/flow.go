@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
 	"golang.org/x/oauth2"
 )
@@ -298,6 +299,26 @@ func (p *OAuthParams) Exchange(ctx context.Context, callbackURL, state string) (
 	if err != nil {
 		return nil, err
 	}
+	tok, err := p.exchange(ctx, res, state)
+	if err != nil {
+		return nil, err
+	}
+	if p.store != nil {
+		rec := &Record{Server: p.serverURL, Scopes: p.storeScopes, Token: tok, Client: p.Registration()}
+		if err := p.store.Save(ctx, rec); err != nil {
+			return tok, stepErr("exchange", fmt.Errorf("storing the token: %w", sanitize(err)))
+		}
+	}
+	return tok, nil
+}
+
+// exchange checks a callback's state (one [OAuthParams.AuthURL] handed out,
+// used once) and iss, then redeems the code with the PKCE verifier and the
+// resource parameter.
+func (p *OAuthParams) exchange(ctx context.Context, res *auth.AuthorizationResult, state string) (*oauth2.Token, error) {
+	if res == nil || res.Code == "" {
+		return nil, stepErr("callback", fmt.Errorf("%w: no code", ErrCallback))
+	}
 	p.mu.Lock()
 	verifier, ok := p.pending[state]
 	if ok && subtle.ConstantTimeCompare([]byte(res.State), []byte(state)) == 1 {
@@ -318,12 +339,6 @@ func (p *OAuthParams) Exchange(ctx context.Context, callbackURL, state string) (
 		oauth2.SetAuthURLParam("resource", p.resource))
 	if err != nil {
 		return nil, stepErr("exchange", sanitize(err))
-	}
-	if p.store != nil {
-		rec := &Record{Server: p.serverURL, Scopes: p.storeScopes, Token: tok, Client: p.Registration()}
-		if err := p.store.Save(ctx, rec); err != nil {
-			return tok, stepErr("exchange", fmt.Errorf("storing the token: %w", sanitize(err)))
-		}
 	}
 	return tok, nil
 }

@@ -52,6 +52,10 @@ type Config struct {
 // pre-registered client; tokens stored and refreshed (before expiry, and on a
 // 401); a revoked refresh token leading back to one login; and
 // [Handler.Transport] for the legacy SSE transport, which has no OAuth slot.
+// For a server without protected-resource metadata (the 2025-03-26
+// specification) and for a public client at a server that lists only "none"
+// for the token endpoint, it runs the login itself with the reference flow's
+// code, as strictly (see [Handler.Authorize]).
 //
 // A Handler is safe for concurrent use; concurrent 401s share one login.
 type Handler struct {
@@ -137,9 +141,15 @@ func oauthConfig(r *Registration) *oauth2.Config {
 	if r == nil {
 		return &oauth2.Config{}
 	}
+	secret := r.ClientSecret
+	if r.AuthMethod == "none" {
+		// A public client authenticates with its client_id alone, even if
+		// the server handed out a secret it did not ask for.
+		secret = ""
+	}
 	return &oauth2.Config{
 		ClientID:     r.ClientID,
-		ClientSecret: r.ClientSecret,
+		ClientSecret: secret,
 		Endpoint:     oauth2.Endpoint{AuthURL: r.AuthURL, TokenURL: r.TokenURL, AuthStyle: authStyle(r.AuthMethod)},
 		RedirectURL:  r.RedirectURI,
 		Scopes:       r.Scopes,
@@ -278,7 +288,12 @@ func (h *Handler) SetToken(ctx context.Context, tok *oauth2.Token, reg *Registra
 // Authorize implements auth.OAuthHandler. On a 401 it first tries the
 // refresh token (unless the rejected token is one a refresh just produced);
 // when that fails or there is none it runs the whole login through the
-// go-sdk handler and the configured fetcher. A 403 runs the login only for
+// go-sdk handler and the configured fetcher. A server without
+// protected-resource metadata gets 2025-03-26 discovery: the metadata at
+// its origin's /.well-known/oauth-authorization-server, whose issuer may
+// differ from the origin (the go-sdk would refuse it); the login then runs
+// without the go-sdk handler, with the same checks (HTTPS-or-loopback
+// endpoints, PKCE S256, state, iss against the advertised issuer). A 403 runs the login only for
 // insufficient_scope (step-up). It closes resp.Body.
 func (h *Handler) Authorize(ctx context.Context, req *http.Request, resp *http.Response) error {
 	if resp.Body != nil {
@@ -374,6 +389,14 @@ func (h *Handler) login(ctx context.Context, req *http.Request, status int, hdr 
 	if err != nil {
 		return err
 	}
+	if why := h.ownFlowReason(d); why != "" {
+		h.log.Info("oauth: authorization required; starting login ("+why+")", "issuer", d.asm.Issuer)
+		if err := h.ownLogin(ctx, d, challenges, status == http.StatusForbidden); err != nil {
+			return err
+		}
+		h.log.Info("oauth: login complete", "issuer", d.asm.Issuer)
+		return nil
+	}
 	inner, err := h.innerFor(ctx, d)
 	if err != nil {
 		return err
@@ -430,6 +453,59 @@ func innerStepErr(err error) error {
 func (h *Handler) innerFor(ctx context.Context, d *discovery) (*auth.AuthorizationCodeHandler, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	reg := h.storedClientLocked(ctx, d)
+	if reg != nil && h.inner != nil && h.innerReg == reg {
+		return h.inner, nil
+	}
+	reg, usesCIMD, err := h.clientLocked(ctx, d, reg)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &auth.AuthorizationCodeHandlerConfig{
+		RedirectURL:              h.cfg.RedirectURL,
+		AuthorizationCodeFetcher: h.cfg.Fetcher,
+		RequestRefreshToken:      true,
+		Client:                   h.cfg.HTTPClient,
+	}
+	if usesCIMD {
+		cfg.ClientIDMetadataDocumentConfig = &auth.ClientIDMetadataDocumentConfig{URL: h.cfg.ClientIDMetadataURL}
+	} else {
+		creds := &oauthex.ClientCredentials{ClientID: reg.ClientID}
+		if reg.ClientSecret != "" {
+			creds.ClientSecretAuth = &oauthex.ClientSecretAuth{ClientSecret: reg.ClientSecret}
+		}
+		cfg.PreregisteredClient = creds
+	}
+	cfg.NewTokenSource = func(_ context.Context, oc *oauth2.Config, tok *oauth2.Token) (oauth2.TokenSource, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.setTokenLocked(oc.Scopes, tok)
+		return h.ts, nil
+	}
+	inner, err := auth.NewAuthorizationCodeHandler(cfg)
+	if err != nil {
+		return nil, stepErr("registration", sanitize(err))
+	}
+	h.inner, h.innerReg = inner, reg
+	return inner, nil
+}
+
+// setTokenLocked makes tok, granted for scopes, the handler's token and
+// stores it. Called with h.mu held.
+func (h *Handler) setTokenLocked(scopes []string, tok *oauth2.Token) {
+	if h.rec.Client != nil {
+		h.rec.Client.Scopes = slices.Clone(scopes)
+	}
+	h.rec.Token = tok
+	h.ts = h.persisting(h.rec.Client, tok)
+	h.refreshed = ""
+	h.saveLocked()
+}
+
+// storedClientLocked returns the stored registration if it is still good
+// for the discovered authorization server and the redirect URI, else nil.
+// Called with h.mu held.
+func (h *Handler) storedClientLocked(ctx context.Context, d *discovery) *Registration {
 	h.load(ctx)
 	reg := h.rec.Client
 	switch {
@@ -441,19 +517,19 @@ func (h *Handler) innerFor(ctx context.Context, d *discovery) (*auth.Authorizati
 		h.log.Info("oauth: redirect URI changed; registering again", "issuer", d.asm.Issuer)
 		reg = nil
 	}
-	if reg != nil && h.inner != nil && h.innerReg == reg {
-		return h.inner, nil
-	}
-	cfg := &auth.AuthorizationCodeHandlerConfig{
-		RedirectURL:              h.cfg.RedirectURL,
-		AuthorizationCodeFetcher: h.cfg.Fetcher,
-		RequestRefreshToken:      true,
-		Client:                   h.cfg.HTTPClient,
-	}
-	usesCIMD := h.cfg.ClientIDMetadataURL != "" && d.asm.ClientIDMetadataDocumentSupported
+	return reg
+}
+
+// clientLocked returns the client to log in with at the discovered
+// authorization server: a Client ID Metadata Document URL where supported,
+// else the pre-registered client, else the stored registration (stored,
+// the result of storedClientLocked), else a new dynamic registration. The
+// result is stored before any login, so an abandoned login does not cost a
+// registration. usesCIMD reports the first case. Called with h.mu held.
+func (h *Handler) clientLocked(ctx context.Context, d *discovery, stored *Registration) (reg *Registration, usesCIMD bool, err error) {
+	usesCIMD = h.cfg.ClientIDMetadataURL != "" && d.asm.ClientIDMetadataDocumentSupported
 	switch {
 	case usesCIMD:
-		cfg.ClientIDMetadataDocumentConfig = &auth.ClientIDMetadataDocumentConfig{URL: h.cfg.ClientIDMetadataURL}
 		reg = &Registration{ClientID: h.cfg.ClientIDMetadataURL, AuthMethod: "none"}
 	case h.cfg.Preregistered != nil:
 		p := h.cfg.Preregistered
@@ -462,15 +538,15 @@ func (h *Handler) innerFor(ctx context.Context, d *discovery) (*auth.Authorizati
 			reg.ClientSecret = p.ClientSecretAuth.ClientSecret
 		}
 		reg.AuthMethod = secretMethod(d.asm.TokenEndpointAuthMethodsSupported, reg.ClientSecret != "")
-	case reg == nil:
+	case stored == nil:
 		r, err := register(ctx, d.asm, h.cfg.RedirectURL, h.cfg.ClientName, h.cfg.HTTPClient)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		h.log.Info("oauth: registered client", "issuer", d.asm.Issuer)
 		reg = r
 	default:
-		r := *reg
+		r := *stored
 		reg = &r
 	}
 	reg.Issuer = d.asm.Issuer
@@ -478,34 +554,93 @@ func (h *Handler) innerFor(ctx context.Context, d *discovery) (*auth.Authorizati
 	reg.AuthURL = d.asm.AuthorizationEndpoint
 	reg.Resource = d.prm.Resource
 	reg.RedirectURI = h.cfg.RedirectURL
-	if !usesCIMD {
-		creds := &oauthex.ClientCredentials{ClientID: reg.ClientID}
-		if reg.ClientSecret != "" {
-			creds.ClientSecretAuth = &oauthex.ClientSecretAuth{ClientSecret: reg.ClientSecret}
-		}
-		cfg.PreregisteredClient = creds
-	}
-	cfg.NewTokenSource = func(_ context.Context, oc *oauth2.Config, tok *oauth2.Token) (oauth2.TokenSource, error) {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		if h.rec.Client != nil {
-			h.rec.Client.Scopes = slices.Clone(oc.Scopes)
-		}
-		h.rec.Token = tok
-		h.ts = h.persisting(h.rec.Client, tok)
-		h.refreshed = ""
-		h.saveLocked()
-		return h.ts, nil
-	}
-	inner, err := auth.NewAuthorizationCodeHandler(cfg)
-	if err != nil {
-		return nil, stepErr("registration", sanitize(err))
-	}
-	// Stored now, so a login abandoned later does not cost a registration.
 	h.rec.Client = reg
 	h.saveLocked()
-	h.inner, h.innerReg = inner, reg
-	return inner, nil
+	return reg, usesCIMD, nil
+}
+
+// ownFlowReason says why the login must not go through the go-sdk handler,
+// or "" when it can:
+//
+//   - the server has no protected-resource metadata (2025-03-26): the go-sdk
+//     handler discovers again and, by RFC 8414 §3.3, refuses an issuer other
+//     than the server's origin, which such servers commonly advertise (the
+//     metadata was validated by [legacyAuthServerMetadata] instead);
+//   - the client is public at an authorization server whose metadata lists
+//     neither client_secret_post nor client_secret_basic (we register it with
+//     token_endpoint_auth_method "none"): the go-sdk handler, given it as a
+//     pre-registered client, lets golang.org/x/oauth2 auto-detect the auth
+//     style, which first sends an HTTP Basic header with an empty secret,
+//     where a public client must send only client_id in the form.
+func (h *Handler) ownFlowReason(d *discovery) string {
+	if d.legacy {
+		return "2025-03-26 discovery: no protected-resource metadata"
+	}
+	if h.cfg.ClientIDMetadataURL != "" && d.asm.ClientIDMetadataDocumentSupported {
+		return ""
+	}
+	m := d.asm.TokenEndpointAuthMethodsSupported
+	if !slices.Contains(m, "client_secret_post") && !slices.Contains(m, "client_secret_basic") {
+		return "public client: token endpoint authentication none"
+	}
+	return ""
+}
+
+// ownLogin runs the authorization-code flow without the go-sdk handler, for
+// the cases [Handler.ownFlowReason] names. The steps are the reference
+// flow's ([OAuthParams]) with the configured fetcher: the same client
+// registration as the go-sdk path (stored, reused), PKCE S256, a fresh
+// random state checked once, the resource parameter, the callback's iss
+// checked against the issuer the metadata advertised, the token endpoint
+// auth method the client registered with. A step-up (403) keeps the scopes
+// asked for before.
+func (h *Handler) ownLogin(ctx context.Context, d *discovery, challenges []oauthex.Challenge, stepUp bool) error {
+	h.mu.Lock()
+	reg, _, err := h.clientLocked(ctx, d, h.storedClientLocked(ctx, d))
+	var before []string
+	if err == nil {
+		before = slices.Clone(reg.Scopes)
+		r := *reg
+		reg = &r
+	}
+	h.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	p := &OAuthParams{
+		serverURL: h.serverURL, redirectURL: h.cfg.RedirectURL, resource: d.prm.Resource, asm: d.asm,
+		reg: reg, hc: h.cfg.HTTPClient, pending: map[string]string{},
+	}
+	p.scopes = scopesFromChallenges(challenges)
+	if len(p.scopes) == 0 {
+		p.scopes = slices.Clone(d.prm.ScopesSupported)
+	}
+	if stepUp {
+		for _, s := range before {
+			if !slices.Contains(p.scopes, s) {
+				p.scopes = append(p.scopes, s)
+			}
+		}
+	}
+	if slices.Contains(d.asm.ScopesSupported, "offline_access") && !slices.Contains(p.scopes, "offline_access") {
+		p.scopes = append(p.scopes, "offline_access")
+	}
+	authURL, state, err := p.AuthURL()
+	if err != nil {
+		return err
+	}
+	res, err := h.cfg.Fetcher(ctx, &auth.AuthorizationArgs{URL: authURL})
+	if err != nil {
+		return innerStepErr(err)
+	}
+	tok, err := p.exchange(ctx, res, state)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.setTokenLocked(p.scopes, tok)
+	return nil
 }
 
 // secretMethod is the token endpoint auth method the go-sdk handler will use

@@ -537,3 +537,34 @@ func TestConcurrent401sShareOneLogin(t *testing.T) {
 		t.Errorf("registrations=%d authorizes=%d, want 1 1", reg, authz)
 	}
 }
+
+// A public client (the server lists only "none" for the token endpoint)
+// sends its client_id in the form and no HTTP Basic header, at login and at
+// refresh.
+func TestHandlerPublicClientNoBasicAuth(t *testing.T) {
+	ctx := ctxT(t)
+	f := newFakeAS(t)
+	f.authMethod = "none"
+	h := newTestHandler(t, f, nil, nil, "")
+	if err := callWhoami(ctx, t, f, h); err != nil {
+		t.Fatal(err)
+	}
+	f.revokeAccess()
+	if err := callWhoami(ctx, t, f, h); err != nil {
+		t.Fatal(err)
+	}
+	reg, authz, exch, refr := f.counts()
+	if reg != 1 || authz != 1 || exch != 1 || refr != 1 {
+		t.Fatalf("registrations=%d authorizes=%d exchanges=%d refreshes=%d, want 1 1 1 1", reg, authz, exch, refr)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.basicAuths != 0 {
+		t.Errorf("%d token requests with an HTTP Basic header from a public client", f.basicAuths)
+	}
+	for _, form := range f.tokenForms {
+		if form.Get("client_id") == "" || form.Has("client_secret") {
+			t.Errorf("token request form: client_id %q, client_secret sent %v", form.Get("client_id"), form.Has("client_secret"))
+		}
+	}
+}
