@@ -9,9 +9,11 @@
 // the scenario expects of a client and exits 0; the suite judges what it saw
 // on the wire.
 //
-// Everything goes through mcprun's own layer, package mcpclient; the go-sdk is
-// used directly only for what that layer leaves to it (the OAuth handlers),
-// and extauth.go covers the OAuth extensions the go-sdk's handlers do not.
+// Everything goes through mcprun's own layers, packages mcpclient and
+// mcpclient/oauth (the authorization code flow, including the 2025-03-26
+// back-compat discovery); the go-sdk is used directly only for the client
+// credentials handler, and extauth.go covers the OAuth extensions the
+// go-sdk's handlers do not.
 // It mirrors the go-sdk's conformance/everything-client.
 package main
 
@@ -36,6 +38,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
 
 	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mcpclient/oauth"
 )
 
 // A scenario does what one conformance scenario expects of a client.
@@ -202,29 +205,27 @@ func runSSERetry(ctx context.Context, serverURL string, _ confContext) error {
 	return callTool(ctx, c, "test_reconnection", map[string]any{})
 }
 
-// runAuth runs the OAuth authorization code flow (discovery, registration by
-// client ID metadata document, pre-registration or dynamic registration,
-// PKCE) with the go-sdk's handler, then lists tools and calls test-tool.
+// runAuth runs the OAuth authorization code flow with mcprun's own handler,
+// oauth.Handler (which wraps the go-sdk's): discovery (protected-resource
+// metadata, or the 2025-03-26 rules for a server without it), registration
+// by client ID metadata document, pre-registration or dynamic registration,
+// PKCE, state and iss checks; then lists tools and calls test-tool.
 func runAuth(ctx context.Context, serverURL string, cc confContext) error {
-	const redirect = "http://localhost:3000/callback"
-	cfg := &auth.AuthorizationCodeHandlerConfig{
-		RedirectURL:              redirect,
-		AuthorizationCodeFetcher: fetchAuthorizationCode,
-		ClientIDMetadataDocumentConfig: &auth.ClientIDMetadataDocumentConfig{
-			URL: "https://conformance-test.local/client-metadata.json",
-		},
-		DynamicClientRegistrationConfig: &auth.DynamicClientRegistrationConfig{
-			Metadata: &oauthex.ClientRegistrationMetadata{RedirectURIs: []string{redirect}},
-		},
+	cfg := oauth.Config{
+		RedirectURL:         "http://localhost:3000/callback",
+		Fetcher:             fetchAuthorizationCode,
+		ClientName:          "mcprun-conformance",
+		ClientIDMetadataURL: "https://conformance-test.local/client-metadata.json",
+		Logger:              slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	}
 	if id := cc.str("client_id"); id != "" {
 		cred := &oauthex.ClientCredentials{ClientID: id}
 		if secret := cc.str("client_secret"); secret != "" {
 			cred.ClientSecretAuth = &oauthex.ClientSecretAuth{ClientSecret: secret}
 		}
-		cfg.PreregisteredClient = cred
+		cfg.Preregistered = cred
 	}
-	h, err := auth.NewAuthorizationCodeHandler(cfg)
+	h, err := oauth.NewHandler(serverURL, cfg)
 	if err != nil {
 		return fmt.Errorf("auth handler: %w", err)
 	}
