@@ -24,20 +24,23 @@ const maxFileSize = 256 << 20
 // answer. On failure it returns the error together with a Result holding the
 // entries so far: a [*ToolError], a [*MaxTurnsError], a *mistral.APIError,
 // or the context's error.
-func (r *Runner) Run(ctx context.Context, prompt string) (*Result, error) {
-	return r.RunInputs(ctx, mistral.TextInputs(prompt))
+func (r *Runner) Run(ctx context.Context, prompt string, opts ...CallOption) (*Result, error) {
+	return r.RunInputs(ctx, mistral.TextInputs(prompt), opts...)
 }
 
 // RunInputs is [Runner.Run] with inputs given as a string or a list of
 // entries (e.g. function results of an earlier run, or an assistant prefix).
-func (r *Runner) RunInputs(ctx context.Context, inputs mistral.Inputs) (*Result, error) {
-	return r.loop(ctx, inputs, nil)
+func (r *Runner) RunInputs(ctx context.Context, inputs mistral.Inputs, opts ...CallOption) (*Result, error) {
+	return r.loop(ctx, inputs, callConfig(opts), nil)
 }
 
 // loop is the run: model turn, tool calls, append, until a final answer.
 // emit is nil for a plain run; for a stream it receives every event.
-func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, emit func(mistral.Event) bool) (res *Result, err error) {
+func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptions, emit func(mistral.Event) bool) (res *Result, err error) {
 	res = &Result{ConversationID: r.cfg.conversationID, InputEntries: inputEntries(inputs)}
+	if call.conversationID != "" {
+		res.ConversationID = call.conversationID
+	}
 	ctx, span := r.tracer.Start(ctx, "invoke_agent "+r.agentOrModel(), trace.WithAttributes(
 		attribute.String("gen_ai.operation.name", "invoke_agent"),
 		attribute.String("gen_ai.provider.name", "mistral_ai"),

@@ -210,3 +210,26 @@ func TestRunnerClose(t *testing.T) {
 		t.Fatalf("after close: %v", err)
 	}
 }
+
+func TestInConversation(t *testing.T) {
+	s := mistraltest.NewServer(mistraltest.Echo())
+	defer s.Close()
+	r := newRunner(t, s, run.WithModel("m"))
+	first, err := r.Run(context.Background(), "one")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last *run.Result
+	for ev, err := range r.Stream(context.Background(), "two", run.InConversation(first.ConversationID)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if re, ok := ev.(*run.ResultEvent); ok {
+			last = re.Result
+		}
+	}
+	entries, _ := s.Conversation(first.ConversationID)
+	if last.ConversationID != first.ConversationID || len(entries) != 4 || last.FinalText() != "two" {
+		t.Fatalf("conv %q vs %q, %d entries, %q", last.ConversationID, first.ConversationID, len(entries), last.FinalText())
+	}
+}

@@ -25,12 +25,13 @@ func (*ResultEvent) EventType() string { return "run.result" }
 // the error, so a loop that stops at the first error still sees it. Breaking out of the loop cancels the
 // run: the request is closed and running tool calls are cancelled and waited
 // for.
-func (r *Runner) Stream(ctx context.Context, prompt string) iter.Seq2[mistral.Event, error] {
-	return r.StreamInputs(ctx, mistral.TextInputs(prompt))
+func (r *Runner) Stream(ctx context.Context, prompt string, opts ...CallOption) iter.Seq2[mistral.Event, error] {
+	return r.StreamInputs(ctx, mistral.TextInputs(prompt), opts...)
 }
 
 // StreamInputs is [Runner.Stream] with inputs given as a string or entries.
-func (r *Runner) StreamInputs(ctx context.Context, inputs mistral.Inputs) iter.Seq2[mistral.Event, error] {
+func (r *Runner) StreamInputs(ctx context.Context, inputs mistral.Inputs, opts ...CallOption) iter.Seq2[mistral.Event, error] {
+	call := callConfig(opts)
 	return func(yield func(mistral.Event, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -45,7 +46,7 @@ func (r *Runner) StreamInputs(ctx context.Context, inputs mistral.Inputs) iter.S
 			}
 			return !stopped
 		}
-		res, err := r.loop(ctx, inputs, emit)
+		res, err := r.loop(ctx, inputs, call, emit)
 		if stopped || errors.Is(err, errStopped) {
 			return
 		}
