@@ -212,3 +212,20 @@ func TestMockServer(t *testing.T) {
 		t.Fatalf("exit %d %q %q (server said %q)", code, stdout, stderr, out.String())
 	}
 }
+
+func TestRunContinuesConversation(t *testing.T) {
+	s := mistraltest.NewServer(mistraltest.Echo())
+	defer s.Close()
+	code, stdout, stderr := cli(t, apiEnv(s), "run", "--json", "first")
+	var out struct {
+		ConversationID string `json:"conversation_id"`
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &out) != nil || out.ConversationID == "" {
+		t.Fatalf("exit %d %q %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = cli(t, apiEnv(s), "run", "--conversation", out.ConversationID, "second")
+	entries, _ := s.Conversation(out.ConversationID)
+	if code != 0 || stdout != "second\n" || len(entries) != 4 {
+		t.Fatalf("exit %d %q %q, %d entries", code, stdout, stderr, len(entries))
+	}
+}

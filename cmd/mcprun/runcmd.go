@@ -30,6 +30,7 @@ type runFlags struct {
 	jsonOut         bool
 	prefixTools     bool
 	verbose         bool
+	conversation    string
 	showEntries     bool // print every output entry, then the structured output (demo)
 }
 
@@ -46,6 +47,7 @@ func (f *runFlags) register(a *app, name string) *flag.FlagSet {
 	fs.BoolVar(&f.stream, "stream", false, "print text deltas and tool calls as they happen")
 	fs.BoolVar(&f.jsonOut, "json", false, `print the result as one JSON object {"conversation_id","output_entries","output_text","output"}`)
 	fs.BoolVar(&f.prefixTools, "prefix-tools", false, "prefix each MCP tool with its server's name (SERVER_TOOL), for servers whose tools collide")
+	fs.StringVar(&f.conversation, "conversation", "", "continue the conversation of this `ID` (as --json prints it)")
 	fs.BoolVar(&f.verbose, "v", false, "log requests and tool calls to stderr")
 	return fs
 }
@@ -79,7 +81,7 @@ func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []r
 	if err != nil {
 		return err
 	}
-	opts := []run.Option{run.WithContinueOnError(f.continueOnError), run.WithMaxTurns(f.maxTurns), run.WithLogger(logger)}
+	opts := []run.Option{run.WithContinueOnError(f.continueOnError), run.WithMaxTurns(f.maxTurns), run.WithLogger(logger), run.WithConversationID(f.conversation)}
 	if f.agent != "" {
 		opts = append(opts, run.WithAgent(f.agent))
 	} else {
