@@ -41,6 +41,7 @@ type ServerError struct {
 	Stderr string // tail of the server's stderr (stdio only; may be empty)
 }
 
+// Error implements error.
 func (e *ServerError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "mcp server %q", e.Server)
@@ -59,4 +60,5 @@ func (e *ServerError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *ServerError) Unwrap() error { return e.Err }

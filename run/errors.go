@@ -35,10 +35,12 @@ type ToolError struct {
 	Err        error
 }
 
+// Error implements error.
 func (e *ToolError) Error() string {
 	return fmt.Sprintf("run: tool %q failed: %v", e.Tool, e.Err)
 }
 
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *ToolError) Unwrap() error { return e.Err }
 
 // A MaxTurnsError reports a run stopped because the model kept calling tools
@@ -47,6 +49,7 @@ type MaxTurnsError struct {
 	Turns int
 }
 
+// Error implements error.
 func (e *MaxTurnsError) Error() string {
 	return fmt.Sprintf("run: no final answer after %d model turns", e.Turns)
 }
@@ -58,6 +61,7 @@ type OutputError struct {
 	Err  error
 }
 
+// Error implements error.
 func (e *OutputError) Error() string {
 	const max = 200
 	t := e.Text
@@ -67,4 +71,5 @@ func (e *OutputError) Error() string {
 	return fmt.Sprintf("run: the answer does not decode as the output type: %v (answer: %q)", e.Err, t)
 }
 
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *OutputError) Unwrap() error { return e.Err }

@@ -26,7 +26,9 @@ type StepError struct {
 	Err  error
 }
 
+// Error implements error.
 func (e *StepError) Error() string { return "oauth " + e.Step + ": " + e.Err.Error() }
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *StepError) Unwrap() error { return e.Err }
 
 func stepErr(step string, err error) error {
