@@ -28,6 +28,7 @@ type StepError struct {
 
 // Error implements error.
 func (e *StepError) Error() string { return "oauth " + e.Step + ": " + e.Err.Error() }
+
 // Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *StepError) Unwrap() error { return e.Err }
 
