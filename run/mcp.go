@@ -36,12 +36,24 @@ func Deny(names ...string) MCPOption {
 	}
 }
 
+// MaxConcurrent bounds how many calls to this server run at once, across
+// all runs of the Runner (for servers that handle one request at a time, or
+// rate-limit); the Runner's WithParallelism still bounds each turn.
+func MaxConcurrent(n int) MCPOption {
+	return func(s *mcpSource) {
+		if n > 0 {
+			s.sem = make(chan struct{}, n)
+		}
+	}
+}
+
 // mcpSource is one registered MCP client and its filter.
 type mcpSource struct {
 	client *mcpclient.Client
 	prefix string
 	allow  map[string]bool
 	deny   map[string]bool
+	sem    chan struct{} // nil: no per-server bound
 }
 
 func (s *mcpSource) offers(t mcpclient.Tool) bool {

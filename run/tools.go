@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -243,6 +244,10 @@ func (r *Runner) callFunction(ctx context.Context, f *Function, args string) (st
 		if v.err != nil && errors.Is(context.Cause(ctx), ErrToolTimeout) {
 			return "", fmt.Errorf("%w after %v", ErrToolTimeout, r.cfg.funcTimeout)
 		}
+		if len(v.text) > mcpclient.MaxResultText {
+			// Bounded, and marked, as an MCP tool's result is.
+			v.text, _ = mcpclient.RenderResult(&mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: v.text}}})
+		}
 		return v.text, v.err
 	case <-ctx.Done():
 		if errors.Is(context.Cause(ctx), ErrToolTimeout) {
@@ -261,6 +266,14 @@ func (r *Runner) callMCP(ctx context.Context, ref toolRef, args string) (text st
 		raw = json.RawMessage("{}")
 	} else if !json.Valid(raw) {
 		return "", fmt.Errorf("%w: not JSON", ErrInvalidArguments), false
+	}
+	if sem := ref.src.sem; sem != nil {
+		select {
+		case sem <- struct{}{}:
+			defer func() { <-sem }()
+		case <-ctx.Done():
+			return "", ctx.Err(), true
+		}
 	}
 	res, err := ref.src.client.CallTool(ctx, ref.original, raw)
 	if err != nil {
