@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistral"
 )
@@ -13,9 +15,10 @@ import (
 // A toolRef is where a declared tool name leads: a Go function or an MCP
 // server's tool.
 type toolRef struct {
-	fn       *Function
-	src      *mcpSource
-	original string // the MCP tool's own name
+	fn          *Function
+	src         *mcpSource
+	original    string // the MCP tool's own name
+	annotations *mcp.ToolAnnotations
 }
 
 func (t toolRef) server() string {
@@ -68,7 +71,7 @@ func (r *Runner) buildTable(ctx context.Context) (*toolTable, error) {
 				desc = tool.Title
 			}
 			name := src.exposedName(tool)
-			if err := add(name, desc, mcpParams(tool), toolRef{src: src, original: tool.OriginalName}, "MCP server "+src.client.Name()); err != nil {
+			if err := add(name, desc, mcpParams(tool), toolRef{src: src, original: tool.OriginalName, annotations: tool.Annotations}, "MCP server "+src.client.Name()); err != nil {
 				return nil, err
 			}
 		}

@@ -23,6 +23,10 @@ type ToolCall struct {
 	Name      string          // the name the model called
 	Arguments json.RawMessage // as the model sent them (may be invalid JSON)
 	Server    string          // the MCP client's name; "" for a Go function or an unknown tool
+	// Annotations are the MCP tool's hints (read-only, destructive,
+	// idempotent, open-world), for approval hooks; nil for Go functions and
+	// for tools that give none. They are the server's claims, not guarantees.
+	Annotations *mcp.ToolAnnotations
 }
 
 // A ToolOutcome is how a tool call ended, as hooks see it.
@@ -156,7 +160,7 @@ func (r *Runner) resultText(c *mistral.FunctionCallEntry, o callOutcome) string 
 // execCall runs one call: approval, hooks, span, the call itself.
 func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.FunctionCallEntry) callOutcome {
 	ref, known := tt.byName[c.Name]
-	tc := ToolCall{ID: c.ToolCallID, Name: c.Name, Arguments: json.RawMessage(c.Arguments), Server: ref.server()}
+	tc := ToolCall{ID: c.ToolCallID, Name: c.Name, Arguments: json.RawMessage(c.Arguments), Server: ref.server(), Annotations: ref.annotations}
 	ctx, span := r.tracer.Start(ctx, "execute_tool "+c.Name, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(
 		attribute.String("gen_ai.operation.name", "execute_tool"),
 		attribute.String("gen_ai.tool.name", c.Name),

@@ -229,3 +229,26 @@ func TestRunContinuesConversation(t *testing.T) {
 		t.Fatalf("exit %d %q %q, %d entries", code, stdout, stderr, len(entries))
 	}
 }
+
+func TestRunConfirm(t *testing.T) {
+	s := mistraltest.NewServer(func(ctx context.Context, t *mistraltest.Turn) (*mistraltest.Reply, error) {
+		if res, ok := t.ResultOf("get_weather"); ok {
+			return mistraltest.Respond(mistraltest.Text("model read: " + res)), nil
+		}
+		return mistraltest.Respond(mistraltest.Call("get_weather", map[string]string{"location": "Paris"})), nil
+	})
+	defer s.Close()
+	for _, tc := range []struct{ answer, want string }{
+		{"n\n", "model read: Tool call denied: the user declined"},
+		{"y\n", `model read: {"conditions":`},
+	} {
+		t.Setenv("MISTRAL_API_KEY", "k")
+		t.Setenv("MISTRAL_SERVER_URL", s.URL)
+		var out, errOut syncBuffer
+		a := &app{stdin: strings.NewReader(tc.answer), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+		code := a.main(context.Background(), []string{"run", "--confirm", "--stdio", weatherServer, "weather?"})
+		if code != 0 || !strings.HasPrefix(out.String(), tc.want) || !strings.Contains(errOut.String(), `Run get_weather (weather-server) {"location":"Paris"}? [y/N]`) {
+			t.Fatalf("answer %q: exit %d %q %q", tc.answer, code, out.String(), errOut.String())
+		}
+	}
+}

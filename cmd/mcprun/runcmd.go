@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistral"
@@ -31,6 +33,7 @@ type runFlags struct {
 	prefixTools     bool
 	verbose         bool
 	conversation    string
+	confirm         bool
 	showEntries     bool // print every output entry, then the structured output (demo)
 }
 
@@ -47,6 +50,7 @@ func (f *runFlags) register(a *app, name string) *flag.FlagSet {
 	fs.BoolVar(&f.stream, "stream", false, "print text deltas and tool calls as they happen")
 	fs.BoolVar(&f.jsonOut, "json", false, `print the result as one JSON object {"conversation_id","output_entries","output_text","output"}`)
 	fs.BoolVar(&f.prefixTools, "prefix-tools", false, "prefix each MCP tool with its server's name (SERVER_TOOL), for servers whose tools collide")
+	fs.BoolVar(&f.confirm, "confirm", false, "ask on stdin before each tool call (tools a server marks read-only run without asking)")
 	fs.StringVar(&f.conversation, "conversation", "", "continue the conversation of this `ID` (as --json prints it)")
 	fs.BoolVar(&f.verbose, "v", false, "log requests and tool calls to stderr")
 	return fs
@@ -117,8 +121,11 @@ func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []r
 		}
 		opts = append(opts, run.WithMCP(c, mo...))
 	}
-	p := newProgress(a.stderr, a.terminal && !f.stream)
+	p := newProgress(a.stderr, a.terminal && !f.stream && !f.confirm)
 	opts = append(opts, run.WithHooks(p.hooks()))
+	if f.confirm {
+		opts = append(opts, run.WithApproval(a.confirmer()))
+	}
 	opts = append(opts, extra...)
 	r, err := run.New(client, opts...)
 	if err != nil {
@@ -240,5 +247,30 @@ func (a *app) printEntries(res *run.Result) {
 		fmt.Fprintf(a.stdout, "structured output: %s\n", raw)
 	} else {
 		fmt.Fprintln(a.stdout, res.OutputText())
+	}
+}
+
+// confirmer asks on stdin before each tool call. Calls of one turn run
+// concurrently: the questions are asked one at a time.
+func (a *app) confirmer() func(context.Context, run.ToolCall) (bool, string) {
+	var mu sync.Mutex
+	in := bufio.NewReader(a.stdin)
+	return func(ctx context.Context, c run.ToolCall) (bool, string) {
+		if c.Annotations != nil && c.Annotations.ReadOnlyHint {
+			return true, ""
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		where := ""
+		if c.Server != "" {
+			where = " (" + c.Server + ")"
+		}
+		fmt.Fprintf(a.stderr, "Run %s%s %s? [y/N] ", c.Name, where, clip(string(c.Arguments), 200))
+		answer, _ := in.ReadString('\n')
+		switch strings.ToLower(strings.TrimSpace(answer)) {
+		case "y", "yes":
+			return true, ""
+		}
+		return false, "the user declined"
 	}
 }
