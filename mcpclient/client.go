@@ -244,6 +244,9 @@ func (c *Client) watch(cs *mcp.ClientSession, h *hooks) {
 	c.restarting = restart
 	c.mu.Unlock()
 
+	// The connection is gone, but the session still holds what Close
+	// releases (the subscriptions/listen stream's context and goroutine).
+	_ = cs.Close()
 	h.done() // a stdio child's stderr is complete after this
 	lost := c.serverError("connection lost", joinLost(err, h))
 	c.mu.Lock()
