@@ -252,3 +252,15 @@ func TestRunConfirm(t *testing.T) {
 		}
 	}
 }
+
+func TestRunPromptFromStdin(t *testing.T) {
+	s := mistraltest.NewServer(mistraltest.Echo())
+	defer s.Close()
+	t.Setenv("MISTRAL_API_KEY", "k")
+	t.Setenv("MISTRAL_SERVER_URL", s.URL)
+	var out, errOut syncBuffer
+	a := &app{stdin: strings.NewReader("a prompt\nfrom a pipe\n"), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	if code := a.main(context.Background(), []string{"run", "-"}); code != 0 || out.String() != "a prompt\nfrom a pipe\n" {
+		t.Fatalf("exit %d %q %q", code, out.String(), errOut.String())
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ type runFlags struct {
 }
 
 func (f *runFlags) register(a *app, name string) *flag.FlagSet {
-	fs := a.newFlagSet(name, name+" [flags] PROMPT")
+	fs := a.newFlagSet(name, name+" [flags] PROMPT  (PROMPT \"-\" reads it from stdin)")
 	f.servers.register(fs)
 	fs.StringVar(&f.model, "model", "mistral-medium-latest", "the `MODEL` to run (ignored with --agent)")
 	fs.StringVar(&f.agent, "agent", "", "run with the agent of this `ID` instead of a model")
@@ -63,6 +64,13 @@ func (a *app) runCmd(ctx context.Context, args []string, demo bool) error {
 		return err
 	}
 	prompt := strings.Join(fs.Args(), " ")
+	if prompt == "-" { // the prompt from stdin, for pipes and long prompts
+		b, err := io.ReadAll(io.LimitReader(a.stdin, 10<<20))
+		if err != nil {
+			return fmt.Errorf("reading the prompt from stdin: %w", err)
+		}
+		prompt = strings.TrimSpace(string(b))
+	}
 	if prompt == "" {
 		fs.Usage()
 		return errUsage
