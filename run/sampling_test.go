@@ -3,11 +3,11 @@ package run_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcprun/mcprun/internal/testpeers"
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistraltest"
 	"github.com/mcprun/mcprun/run"
@@ -28,27 +28,7 @@ func TestSamplingAndPromptInstructions(t *testing.T) {
 	defer s.Close()
 	c := newClient(t, s)
 
-	srv := mcp.NewServer(&mcp.Implementation{Name: "sampler", Version: "1"}, nil)
-	mcp.AddTool(srv, &mcp.Tool{Name: "summarise"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct {
-		Text string `json:"text"`
-	}) (*mcp.CallToolResult, any, error) {
-		// The 2026-07-28 way: ask for the sampling as an input request; the
-		// client answers it and calls again with the response.
-		resp, ok := req.Params.InputResponses["s"]
-		if !ok {
-			return &mcp.CallToolResult{InputRequests: mcp.InputRequestMap{"s": &mcp.CreateMessageParams{
-				SystemPrompt: "Summarise in one word.", MaxTokens: 10,
-				Messages: []*mcp.SamplingMessage{{Role: "user", Content: &mcp.TextContent{Text: in.Text}}},
-			}}}, nil, nil
-		}
-		switch r := resp.(type) {
-		case *mcp.CreateMessageResult:
-			return &mcp.CallToolResult{Content: []mcp.Content{r.Content}}, nil, nil
-		case *mcp.CreateMessageWithToolsResult:
-			return &mcp.CallToolResult{Content: r.Content}, nil, nil
-		}
-		return nil, nil, fmt.Errorf("unexpected %T", resp)
-	})
+	srv := testpeers.SamplingServer("Summarise in one word.")
 	srv.AddPrompt(&mcp.Prompt{Name: "persona"}, func(ctx context.Context, req *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		return &mcp.GetPromptResult{Messages: []*mcp.PromptMessage{{Role: "user", Content: &mcp.TextContent{Text: "You are terse."}}}}, nil
 	})
