@@ -19,6 +19,8 @@ import (
 	"os/signal"
 	"strings"
 
+	"mvdan.cc/sh/v3/shell"
+
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
@@ -58,7 +60,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := example(ctx, client, os.Stdout, *agentID, strings.Fields(*server)); err != nil {
+	serverCmd, err := shell.Fields(*server, nil) // quotes respected, no shell run
+	if err != nil || len(serverCmd) == 0 {
+		log.Fatalf("-server %q: %v", *server, err)
+	}
+	if err := example(ctx, client, os.Stdout, *agentID, serverCmd); err != nil {
 		log.Fatal(err)
 	}
 }

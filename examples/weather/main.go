@@ -18,7 +18,8 @@ import (
 	"log"
 	"os"
 	"os/signal"
-	"strings"
+
+	"mvdan.cc/sh/v3/shell"
 
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistral"
@@ -61,7 +62,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := example(ctx, client, os.Stdout, *agentID, strings.Fields(*server)); err != nil {
+	serverCmd, err := shell.Fields(*server, nil) // quotes respected, no shell run
+	if err != nil || len(serverCmd) == 0 {
+		log.Fatalf("-server %q: %v", *server, err)
+	}
+	if err := example(ctx, client, os.Stdout, *agentID, serverCmd); err != nil {
 		log.Fatal(err)
 	}
 }
