@@ -2,13 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -17,18 +11,17 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 )
 
-// The OAuth extensions the go-sdk's handlers do not cover (v1.8.0):
-// client credentials with private_key_jwt client authentication (RFC 7523
-// §2.2, SEP-1046) and cross-app access (SEP-990: token exchange at the
-// enterprise IdP, then the JWT bearer grant with client_secret_basic).
+// Cross-app access (SEP-990: token exchange at the enterprise IdP, then the
+// JWT bearer grant with client_secret_basic), which mcpclient/oauth does
+// not offer. Nothing here signs a JWT: the ID token comes from the suite, the ID-JAG from the
+// IdP. The client credentials grant (secret or private_key_jwt) is the
+// library's oauth.ClientCredentialsHandler.
 
 // grantFunc obtains a token from the authorization server that protects the
 // resource (discovered from the 401 the server answered with).
@@ -121,75 +114,6 @@ func getJSON(ctx context.Context, u string, v any) error {
 		return fmt.Errorf("GET %s: %w", u, err)
 	}
 	return nil
-}
-
-// clientCredentialsJWT is the client credentials grant, the client
-// authenticating with a JWT signed by its private key (ES256, PKCS#8 PEM).
-func clientCredentialsJWT(clientID, keyPEM string) (grantFunc, error) {
-	block, _ := pem.Decode([]byte(keyPEM))
-	if block == nil {
-		return nil, errors.New("private_key_pem: no PEM block")
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("private_key_pem: %w", err)
-	}
-	key, ok := k.(*ecdsa.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("private_key_pem: %T, want an ECDSA (ES256) key", k)
-	}
-	return func(ctx context.Context, prm *oauthex.ProtectedResourceMetadata, asm *oauthex.AuthServerMeta) (*oauth2.Token, error) {
-		now := time.Now()
-		assertion, err := signES256(key, map[string]any{
-			"iss": clientID,
-			"sub": clientID,
-			"aud": asm.Issuer,
-			"iat": now.Unix(),
-			"exp": now.Add(5 * time.Minute).Unix(),
-			"jti": rand.Text(),
-		})
-		if err != nil {
-			return nil, err
-		}
-		cfg := &clientcredentials.Config{
-			ClientID:  clientID,
-			TokenURL:  asm.TokenEndpoint,
-			Scopes:    prm.ScopesSupported,
-			AuthStyle: oauth2.AuthStyleInParams,
-			EndpointParams: url.Values{
-				"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
-				"client_assertion":      {assertion},
-			},
-		}
-		if prm.Resource != "" {
-			cfg.EndpointParams.Set("resource", prm.Resource)
-		}
-		tok, err := cfg.Token(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("client credentials grant: %w", err)
-		}
-		return tok, nil
-	}, nil
-}
-
-// signES256 returns a compact JWS of claims.
-func signES256(key *ecdsa.PrivateKey, claims map[string]any) (string, error) {
-	header, _ := json.Marshal(map[string]string{"alg": "ES256", "typ": "JWT"})
-	payload, err := json.Marshal(claims)
-	if err != nil {
-		return "", err
-	}
-	enc := base64.RawURLEncoding
-	signing := enc.EncodeToString(header) + "." + enc.EncodeToString(payload)
-	sum := sha256.Sum256([]byte(signing))
-	r, s, err := ecdsa.Sign(rand.Reader, key, sum[:])
-	if err != nil {
-		return "", err
-	}
-	sig := make([]byte, 64)
-	r.FillBytes(sig[:32])
-	s.FillBytes(sig[32:])
-	return signing + "." + enc.EncodeToString(sig), nil
 }
 
 // crossAppAccess is SEP-990: the ID token from the enterprise IdP is

@@ -11,9 +11,9 @@
 //
 // Everything goes through mcprun's own layers, packages mcpclient and
 // mcpclient/oauth (the authorization code flow, including the 2025-03-26
-// back-compat discovery); the go-sdk is used directly only for the client
-// credentials handler, and extauth.go covers the OAuth extensions the
-// go-sdk's handlers do not.
+// back-compat discovery, and the client credentials grant with a secret or a
+// private_key_jwt assertion); extauth.go covers only cross-app access
+// (SEP-990), which the library does not offer.
 // It mirrors the go-sdk's conformance/everything-client.
 package main
 
@@ -33,7 +33,6 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
-	"github.com/modelcontextprotocol/go-sdk/auth/extauth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
 
@@ -234,35 +233,37 @@ func runAuth(ctx context.Context, serverURL string, cc confContext) error {
 
 // auth/client-credentials-basic: the client credentials grant with a
 // pre-registered client ID and secret (the OAuth client credentials
-// extension).
+// extension, SEP-1046), through the library's oauth.ClientCredentialsHandler.
 func runClientCredentials(ctx context.Context, serverURL string, cc confContext) error {
 	id, secret := cc.str("client_id"), cc.str("client_secret")
 	if id == "" || secret == "" {
 		return errors.New("MCP_CONFORMANCE_CONTEXT has no client_id and client_secret")
 	}
-	h, err := extauth.NewClientCredentialsHandler(&extauth.ClientCredentialsHandlerConfig{
-		Credentials: &oauthex.ClientCredentials{
-			ClientID:         id,
-			ClientSecretAuth: &oauthex.ClientSecretAuth{ClientSecret: secret},
-		},
+	return clientCredentials(ctx, serverURL, oauth.ClientCredentialsConfig{ClientID: id, ClientSecret: secret})
+}
+
+// auth/client-credentials-jwt: the client credentials grant, the client
+// authenticating with a JWT signed by its key (private_key_jwt, RFC 7523
+// §2.2), through the library's oauth.ClientCredentialsHandler.
+func runClientCredentialsJWT(ctx context.Context, serverURL string, cc confContext) error {
+	id, key := cc.str("client_id"), cc.str("private_key_pem")
+	if id == "" || key == "" {
+		return errors.New("MCP_CONFORMANCE_CONTEXT has no client_id and private_key_pem")
+	}
+	return clientCredentials(ctx, serverURL, oauth.ClientCredentialsConfig{
+		ClientID:         id,
+		PrivateKeyPEM:    []byte(key),
+		SigningAlgorithm: cc.str("signing_algorithm"), // empty: from the key
 	})
+}
+
+func clientCredentials(ctx context.Context, serverURL string, cfg oauth.ClientCredentialsConfig) error {
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	h, err := oauth.NewClientCredentialsHandler(serverURL, cfg)
 	if err != nil {
 		return fmt.Errorf("client credentials handler: %w", err)
 	}
 	return authedToolCall(ctx, serverURL, h)
-}
-
-// auth/client-credentials-jwt: the client credentials grant, the client
-// authenticating with a JWT signed by its key (private_key_jwt).
-func runClientCredentialsJWT(ctx context.Context, serverURL string, cc confContext) error {
-	if alg := cc.str("signing_algorithm"); alg != "" && alg != "ES256" {
-		return fmt.Errorf("signing algorithm %s not supported (only ES256)", alg)
-	}
-	grant, err := clientCredentialsJWT(cc.str("client_id"), cc.str("private_key_pem"))
-	if err != nil {
-		return err
-	}
-	return authedToolCall(ctx, serverURL, &grantHandler{grant: grant})
 }
 
 // auth/cross-app-access-complete-flow: SEP-990 enterprise-managed

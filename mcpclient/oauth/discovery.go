@@ -21,7 +21,8 @@ import (
 // or client secrets.
 type StepError struct {
 	// Step is "probe", "resource-metadata", "auth-server-metadata",
-	// "registration", "authorize", "callback", "exchange" or "refresh".
+	// "registration", "authorize", "callback", "exchange", "refresh" or
+	// "token" (the client credentials grant).
 	Step string
 	Err  error
 }

@@ -23,10 +23,16 @@
 // it does for a public client at a server that lists only "none" for the
 // token endpoint.
 //
+// Machine-to-machine clients use a [ClientCredentialsHandler] instead: the
+// client credentials grant (SEP-1046), the client authenticating with a
+// secret (client_secret_basic or _post) or a private_key_jwt assertion
+// (RFC 7523) signed with github.com/golang-jwt/jwt/v5, the resource
+// parameter naming the server, and a new grant as the token expires.
+//
 // The reference flow, step by step, is [RequiresAuth], [BuildOAuthParams],
 // [OAuthParams.AuthURL], [OAuthParams.Exchange] and [Handler.SetToken].
 //
 // Errors say which step failed ([StepError]) and never carry tokens or client
-// secrets. The package never imports mcpclient: callers hand a [Handler] to
+// secrets. The package never imports mcpclient: callers hand a [Handler] (or [ClientCredentialsHandler]) to
 // mcpclient.WithOAuthHandler, or its Transport to mcpclient.WithRoundTripper.
 package oauth

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"os"
 	"os/exec"
 
 	"github.com/mcprun/mcprun/mcpclient"
@@ -86,4 +87,33 @@ func ExampleBuildOAuthParams() {
 		log.Fatal(err)
 	}
 	_ = mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: server}, mcpclient.WithOAuthHandler(h))
+}
+
+// A machine-to-machine client: the client credentials grant, the client
+// authenticating with a private key (private_key_jwt; a ClientSecret works
+// the same way). The first 401 discovers the authorization server and gets
+// a token for the server; a new grant runs as it expires.
+func ExampleNewClientCredentialsHandler() {
+	ctx := context.Background()
+	const server = "https://mcp.example.com/mcp"
+
+	keyPEM, err := os.ReadFile("client-key.pem") // PKCS#8, PKCS#1 or EC PEM
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := oauth.NewClientCredentialsHandler(server, oauth.ClientCredentialsConfig{
+		ClientID:      "reporting-bot",
+		PrivateKeyPEM: keyPEM,
+		Scopes:        []string{"mcp:tools"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: server}, mcpclient.WithOAuthHandler(h))
+	defer c.Close()
+	if err := c.Connect(ctx); err != nil {
+		log.Fatal(err) // an *oauth.StepError says which step failed
+	}
+	// A legacy SSE server takes h.Transport(nil) (for a handler made with
+	// the SSE URL) through mcpclient.WithRoundTripper.
 }

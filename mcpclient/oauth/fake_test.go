@@ -2,10 +2,13 @@ package oauth
 
 import (
 	"context"
+	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
@@ -39,7 +43,12 @@ type fakeAS struct {
 	refreshes     int
 	authQueries   []url.Values
 	tokenForms    []url.Values
-	basicAuths    int // token requests with an HTTP Basic header
+	basicAuths    int                         // token requests with an HTTP Basic header
+	ccGrants      int                         // client credentials grants issued
+	jwtKeys       map[string]crypto.PublicKey // client_id → private_key_jwt key
+	jtis          map[string]bool             // assertion IDs seen (replay check)
+	assertions    []jwt.MapClaims             // verified client assertions
+	assertionAlgs []string                    // their JWS algorithms
 
 	// Behaviour switches.
 	ttl          time.Duration // access token lifetime
@@ -58,7 +67,8 @@ type codeGrant struct {
 func newFakeAS(t *testing.T) *fakeAS {
 	t.Helper()
 	f := &fakeAS{t: t, clients: map[string]string{}, redirects: map[string]string{}, codes: map[string]codeGrant{},
-		access: map[string]time.Time{}, refresh: map[string]bool{}, ttl: time.Hour, authMethod: "client_secret_post"}
+		access: map[string]time.Time{}, refresh: map[string]bool{},
+		jwtKeys: map[string]crypto.PublicKey{}, jtis: map[string]bool{}, ttl: time.Hour, authMethod: "client_secret_post"}
 	f.as = httptest.NewServer(http.HandlerFunc(f.serveAS))
 	t.Cleanup(f.as.Close)
 
@@ -142,16 +152,17 @@ func (f *fakeAS) serveAS(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/.well-known/oauth-authorization-server":
 		writeJSON(w, 200, map[string]any{
-			"issuer":                                         f.as.URL,
-			"authorization_endpoint":                         f.as.URL + "/authorize",
-			"token_endpoint":                                 f.as.URL + "/token",
-			"registration_endpoint":                          f.as.URL + "/register",
-			"code_challenge_methods_supported":               []string{"S256"},
-			"token_endpoint_auth_methods_supported":          []string{f.authMethod},
-			"response_types_supported":                       []string{"code"},
-			"grant_types_supported":                          []string{"authorization_code", "refresh_token"},
-			"scopes_supported":                               []string{"mcp:tools", "offline_access"},
-			"authorization_response_iss_parameter_supported": true,
+			"issuer":                                           f.as.URL,
+			"authorization_endpoint":                           f.as.URL + "/authorize",
+			"token_endpoint":                                   f.as.URL + "/token",
+			"registration_endpoint":                            f.as.URL + "/register",
+			"code_challenge_methods_supported":                 []string{"S256"},
+			"token_endpoint_auth_methods_supported":            []string{f.authMethod},
+			"response_types_supported":                         []string{"code"},
+			"grant_types_supported":                            []string{"authorization_code", "refresh_token", "client_credentials"},
+			"token_endpoint_auth_signing_alg_values_supported": []string{"ES256", "RS256"},
+			"scopes_supported":                                 []string{"mcp:tools", "offline_access"},
+			"authorization_response_iss_parameter_supported":   true,
 		})
 	case "/register":
 		var meta oauthex.ClientRegistrationMetadata
@@ -208,23 +219,33 @@ func (f *fakeAS) serveAS(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
 		form := r.PostForm
 		f.tokenForms = append(f.tokenForms, form)
-		id, secret, ok := r.BasicAuth()
-		if ok {
-			f.basicAuths++
-		} else {
-			id, secret = form.Get("client_id"), form.Get("client_secret")
-		}
 		fail := func(code, desc string) {
 			if f.echoOnError {
 				desc += " (request: " + form.Encode() + ")"
 			}
 			writeJSON(w, 400, map[string]string{"error": code, "error_description": desc})
 		}
-		want, known := f.clients[id]
-		if !known || want != secret {
+		id, secret, ok := r.BasicAuth()
+		if ok {
+			f.basicAuths++
+		} else {
+			id, secret = form.Get("client_id"), form.Get("client_secret")
+		}
+		if form.Has("client_assertion") {
+			if ok || form.Has("client_secret") {
+				fail("invalid_request", "more than one client authentication method")
+				return
+			}
+			var err error
+			if id, err = f.verifyAssertion(form); err != nil {
+				fail("invalid_client", "client assertion: "+err.Error())
+				return
+			}
+		} else if want, known := f.clients[id]; !known || want != secret {
 			fail("invalid_client", "bad client")
 			return
 		}
+		issueRefresh := true
 		switch form.Get("grant_type") {
 		case "authorization_code":
 			g, ok := f.codes[form.Get("code")]
@@ -249,18 +270,77 @@ func (f *fakeAS) serveAS(w http.ResponseWriter, r *http.Request) {
 			}
 			delete(f.refresh, form.Get("refresh_token")) // rotation
 			f.refreshes++
+		case "client_credentials":
+			if form.Get("resource") != f.mcpURL() && form.Get("resource") != f.rs.URL+"/sse" {
+				fail("invalid_target", "resource mismatch")
+				return
+			}
+			f.ccGrants++
+			issueRefresh = false // RFC 6749 §4.4.3
 		default:
 			fail("unsupported_grant_type", "no")
 			return
 		}
-		at, rt := f.newSecret("AT"), f.newSecret("RT")
+		at := f.newSecret("AT")
 		f.access[at] = time.Now().Add(f.ttl)
-		f.refresh[rt] = true
-		writeJSON(w, 200, map[string]any{"access_token": at, "refresh_token": rt, "token_type": "Bearer",
-			"expires_in": int(f.ttl / time.Second), "scope": "mcp:tools"})
+		answer := map[string]any{"access_token": at, "token_type": "Bearer",
+			"expires_in": int(f.ttl / time.Second), "scope": "mcp:tools"}
+		if issueRefresh {
+			rt := f.newSecret("RT")
+			f.refresh[rt] = true
+			answer["refresh_token"] = rt
+		}
+		writeJSON(w, 200, answer)
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// verifyAssertion checks a private_key_jwt client assertion (RFC 7523 §3)
+// against the client's registered public key and returns the client ID.
+// Called with f.mu held.
+func (f *fakeAS) verifyAssertion(form url.Values) (string, error) {
+	if form.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+		return "", fmt.Errorf("client_assertion_type %q", form.Get("client_assertion_type"))
+	}
+	claims := jwt.MapClaims{}
+	tok, err := jwt.ParseWithClaims(form.Get("client_assertion"), claims, func(tok *jwt.Token) (any, error) {
+		iss, _ := tok.Claims.GetIssuer()
+		k, ok := f.jwtKeys[iss]
+		if !ok {
+			return nil, fmt.Errorf("unknown client %q", iss)
+		}
+		return k, nil
+	}, jwt.WithValidMethods([]string{"ES256", "ES384", "RS256", "PS256", "EdDSA"}),
+		jwt.WithAudience(f.as.URL), jwt.WithExpirationRequired(), jwt.WithIssuedAt())
+	if err != nil {
+		return "", err
+	}
+	iss, _ := claims.GetIssuer()
+	sub, _ := claims.GetSubject()
+	exp, _ := claims.GetExpirationTime()
+	iat, _ := claims.GetIssuedAt()
+	jti, _ := claims["jti"].(string)
+	switch {
+	case sub != iss:
+		return "", fmt.Errorf("sub %q != iss %q", sub, iss)
+	case form.Has("client_id") && form.Get("client_id") != iss:
+		return "", errors.New("client_id does not match the assertion")
+	case iat == nil || exp.Sub(iat.Time) > 10*time.Minute:
+		return "", errors.New("assertion lives too long")
+	case jti == "" || f.jtis[jti]:
+		return "", errors.New("missing or replayed jti")
+	}
+	f.jtis[jti] = true
+	f.assertions = append(f.assertions, claims)
+	f.assertionAlgs = append(f.assertionAlgs, tok.Method.Alg())
+	return iss, nil
+}
+
+func (f *fakeAS) ccCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.ccGrants
 }
 
 // checkNoSecrets fails if any credential the server handed out appears in s.

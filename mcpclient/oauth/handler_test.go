@@ -67,7 +67,7 @@ func newTestHandler(t *testing.T, f *fakeAS, store TokenStore, logs *logBuf, ser
 }
 
 // callWhoami connects with h over Streamable HTTP and calls the tool.
-func callWhoami(ctx context.Context, t *testing.T, f *fakeAS, h *Handler) error {
+func callWhoami(ctx context.Context, t *testing.T, f *fakeAS, h auth.OAuthHandler) error {
 	t.Helper()
 	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: f.mcpURL()}, mcpclient.WithOAuthHandler(h))
 	defer c.Close()

@@ -3,6 +3,7 @@ package oauth
 import (
 	"net/http"
 
+	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
 )
 
@@ -13,14 +14,20 @@ import (
 // and sends the request once more. A request whose body cannot be replayed
 // is not retried. base nil means http.DefaultTransport.
 func (h *Handler) Transport(base http.RoundTripper) http.RoundTripper {
+	return newRoundTripper(h, base)
+}
+
+func newRoundTripper(h auth.OAuthHandler, base http.RoundTripper) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	return &roundTripper{h: h, base: base}
 }
 
+// roundTripper authenticates requests through an OAuth handler ([Handler]
+// or [ClientCredentialsHandler]).
 type roundTripper struct {
-	h    *Handler
+	h    auth.OAuthHandler
 	base http.RoundTripper
 }
 

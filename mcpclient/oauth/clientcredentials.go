@@ -1,0 +1,396 @@
+package oauth
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/oauthex"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// ClientCredentialsConfig configures a [ClientCredentialsHandler]: a
+// pre-registered confidential client that authenticates with exactly one of
+// ClientSecret and PrivateKeyPEM.
+type ClientCredentialsConfig struct {
+	// ClientID is the pre-registered client identifier. Required.
+	ClientID string
+	// ClientSecret authenticates the client with client_secret_basic
+	// (client_secret_post if the authorization server lists only that).
+	ClientSecret string
+	// PrivateKeyPEM authenticates the client with a private_key_jwt
+	// assertion (RFC 7523 §2.2) signed by this key: PKCS#8 ("PRIVATE KEY"),
+	// PKCS#1 ("RSA PRIVATE KEY") or SEC 1 ("EC PRIVATE KEY"), unencrypted.
+	// ECDSA P-256/P-384/P-521, RSA and Ed25519 keys are supported.
+	PrivateKeyPEM []byte
+	// SigningAlgorithm is the JWS algorithm of the assertion ("ES256",
+	// "RS256", "PS256", "EdDSA", …). Empty picks it from the key: ES256,
+	// ES384 or ES512 by curve; RS256 for RSA (PS256 if the authorization
+	// server lists PS256 and not RS256); EdDSA for Ed25519.
+	SigningAlgorithm string
+	// Scopes are requested in the grant. Empty: the scopes of the server's
+	// WWW-Authenticate challenge, else its protected-resource metadata's
+	// scopes_supported.
+	Scopes []string
+	// HTTPClient makes the OAuth requests (default http.DefaultClient).
+	HTTPClient *http.Client
+	// Logger receives grant events (never secrets, keys or tokens). Nil
+	// discards.
+	Logger *slog.Logger
+}
+
+// ClientCredentialsHandler implements the go-sdk's auth.OAuthHandler with
+// the OAuth client credentials grant (RFC 6749 §4.4; the MCP extension
+// SEP-1046), for machine-to-machine clients: no user, no browser, no
+// registration. Hand it to mcpclient.WithOAuthHandler, or its
+// [ClientCredentialsHandler.Transport] to mcpclient.WithRoundTripper for the
+// legacy SSE transport.
+//
+// On a 401 (or a 403 insufficient_scope) it discovers the server's
+// protected-resource metadata and authorization server metadata as
+// [Handler] does (HTTPS-or-loopback endpoints), then asks the token
+// endpoint for a token, naming the MCP server in the resource parameter
+// (RFC 8707). The client authenticates with its secret (client_secret_basic,
+// or client_secret_post where that is all the server lists) or with a JWT
+// assertion signed by its private key (private_key_jwt: iss and sub the
+// client ID, aud the authorization server's issuer, a five-minute lifetime
+// and a random jti), signed with github.com/golang-jwt/jwt/v5.
+//
+// The token is reused until it expires; then, or when the server rejects
+// it, the handler runs the grant again (the grant has no refresh tokens).
+// Nothing is persisted. Errors and logs never carry the secret, the key, the
+// assertion or tokens.
+//
+// The go-sdk's extauth.ClientCredentialsHandler covers the secret case only,
+// without the resource parameter, configured scopes, the HTTPS checks or
+// concurrency safety; hence this handler.
+//
+// A ClientCredentialsHandler is safe for concurrent use; concurrent 401s
+// share one grant.
+type ClientCredentialsHandler struct {
+	serverURL string
+	cfg       ClientCredentialsConfig
+	log       *slog.Logger
+	key       crypto.Signer // nil for a secret
+
+	grantMu sync.Mutex // serialises Authorize
+
+	mu     sync.Mutex
+	ts     oauth2.TokenSource // reuses the token, a new grant on expiry
+	scopes []string           // requested by the last grant
+}
+
+var _ auth.OAuthHandler = (*ClientCredentialsHandler)(nil)
+
+// NewClientCredentialsHandler returns a handler for the MCP server at
+// serverURL (the URL the transport connects to; it is the resource the
+// token is requested for). It parses the private key and checks that it
+// can sign with the configured algorithm.
+func NewClientCredentialsHandler(serverURL string, cfg ClientCredentialsConfig) (*ClientCredentialsHandler, error) {
+	if serverURL == "" {
+		return nil, errors.New("oauth: server URL is required")
+	}
+	if cfg.ClientID == "" {
+		return nil, errors.New("oauth: ClientCredentialsConfig.ClientID is required")
+	}
+	if (cfg.ClientSecret == "") == (len(cfg.PrivateKeyPEM) == 0) {
+		return nil, errors.New("oauth: ClientCredentialsConfig needs exactly one of ClientSecret and PrivateKeyPEM")
+	}
+	if cfg.SigningAlgorithm != "" && len(cfg.PrivateKeyPEM) == 0 {
+		return nil, errors.New("oauth: ClientCredentialsConfig.SigningAlgorithm needs PrivateKeyPEM")
+	}
+	h := &ClientCredentialsHandler{serverURL: serverURL, cfg: cfg}
+	if len(cfg.PrivateKeyPEM) > 0 {
+		key, err := parsePrivateKey(cfg.PrivateKeyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("oauth: PrivateKeyPEM: %w", err)
+		}
+		h.key = key
+		alg := cfg.SigningAlgorithm
+		if alg == "" {
+			alg = defaultAlg(key, nil)
+		}
+		// golang-jwt refuses a key of the wrong type or curve: try it now
+		// rather than at the first grant.
+		if _, err := h.sign(alg, "https://as.invalid"); err != nil {
+			return nil, fmt.Errorf("oauth: private key cannot sign %s: %w", alg, err)
+		}
+	}
+	h.cfg.Scopes = slices.Clone(cfg.Scopes)
+	if h.cfg.HTTPClient == nil {
+		h.cfg.HTTPClient = http.DefaultClient
+	}
+	lg := cfg.Logger
+	if lg == nil {
+		lg = slog.New(slog.DiscardHandler)
+	}
+	h.log = lg.With("server", serverURL, "client_id", cfg.ClientID)
+	return h, nil
+}
+
+// ServerURL returns the MCP server URL the handler authenticates to.
+func (h *ClientCredentialsHandler) ServerURL() string { return h.serverURL }
+
+// TokenSource implements auth.OAuthHandler. It returns nil before the first
+// grant (the transport then sends no Authorization header, and the server's
+// 401 leads to [ClientCredentialsHandler.Authorize]). The source hands out
+// the current token until it expires, then runs the grant again.
+func (h *ClientCredentialsHandler) TokenSource(context.Context) (oauth2.TokenSource, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ts == nil {
+		return nil, nil
+	}
+	return h.ts, nil
+}
+
+// Transport returns a RoundTripper that authenticates requests through h,
+// for transports without an OAuth handler slot (legacy SSE: pass it to
+// mcpclient.WithRoundTripper); see [Handler.Transport].
+func (h *ClientCredentialsHandler) Transport(base http.RoundTripper) http.RoundTripper {
+	return newRoundTripper(h, base)
+}
+
+// Authorize implements auth.OAuthHandler. On a 401 it runs the client
+// credentials grant, unless another request already has a token the server
+// did not reject; a 403 runs it only for insufficient_scope, adding the
+// challenge's scopes. It closes resp.Body.
+func (h *ClientCredentialsHandler) Authorize(ctx context.Context, req *http.Request, resp *http.Response) error {
+	if resp.Body != nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+	}
+	challenges, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+	if err != nil {
+		return stepErr("probe", fmt.Errorf("malformed WWW-Authenticate header: %w", err))
+	}
+	stepUp := resp.StatusCode == http.StatusForbidden
+	if stepUp && errorFromChallenges(challenges) != "insufficient_scope" {
+		return nil
+	}
+	rejected := bearerOf(req)
+
+	h.grantMu.Lock()
+	defer h.grantMu.Unlock()
+
+	h.mu.Lock()
+	ts, prev := h.ts, h.scopes
+	h.mu.Unlock()
+	if ts != nil && !stepUp {
+		// The current token, or a new one if it expired: if it is not the
+		// one the server refused, the request can be retried with it.
+		if tok, err := ts.Token(); err == nil && tok.AccessToken != rejected {
+			return nil
+		}
+	}
+
+	d, err := discover(ctx, h.serverURL, challenges, h.cfg.HTTPClient)
+	if err != nil {
+		return err
+	}
+	if d.asm.TokenEndpoint == "" {
+		return stepErr("auth-server-metadata", fmt.Errorf("authorization server %s has no token endpoint", d.asm.Issuer))
+	}
+	scopes := h.cfg.Scopes
+	if len(scopes) == 0 {
+		scopes = scopesFromChallenges(challenges)
+	}
+	if len(scopes) == 0 {
+		scopes = d.prm.ScopesSupported
+	}
+	if stepUp {
+		scopes = union(prev, h.cfg.Scopes, scopesFromChallenges(challenges))
+	}
+	g := &ccGrant{h: h, asm: d.asm, resource: d.prm.Resource, scopes: slices.Clone(scopes)}
+	if g.resource == "" {
+		g.resource = h.serverURL
+	}
+	tok, err := g.token(ctx)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	h.ts = oauth2.ReuseTokenSource(tok, g)
+	h.scopes = g.scopes
+	h.mu.Unlock()
+	return nil
+}
+
+func union(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		for _, s := range l {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// ccGrant is the client credentials grant at one authorization server; as
+// an oauth2.TokenSource it runs the grant anew at every call (wrapped in
+// oauth2.ReuseTokenSource, at every expiry).
+type ccGrant struct {
+	h        *ClientCredentialsHandler
+	asm      *oauthex.AuthServerMeta
+	resource string
+	scopes   []string
+}
+
+// Token implements oauth2.TokenSource. An expired token is replaced outside
+// any request, so the grant is not bound to one's context.
+func (g *ccGrant) Token() (*oauth2.Token, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return g.token(ctx)
+}
+
+func (g *ccGrant) token(ctx context.Context) (*oauth2.Token, error) {
+	h := g.h
+	cfg := &clientcredentials.Config{
+		ClientID:       h.cfg.ClientID,
+		TokenURL:       g.asm.TokenEndpoint,
+		Scopes:         g.scopes,
+		EndpointParams: url.Values{"resource": {g.resource}},
+	}
+	method := "private_key_jwt"
+	if h.key == nil {
+		cfg.ClientSecret = h.cfg.ClientSecret
+		method = secretAuthMethod(g.asm.TokenEndpointAuthMethodsSupported)
+		cfg.AuthStyle = authStyle(method)
+	} else {
+		alg := h.cfg.SigningAlgorithm
+		if alg == "" {
+			alg = defaultAlg(h.key, g.asm.TokenEndpointAuthSigningAlgValuesSupported)
+		}
+		assertion, err := h.sign(alg, g.asm.Issuer)
+		if err != nil {
+			return nil, stepErr("token", fmt.Errorf("signing the client assertion (%s): %w", alg, err))
+		}
+		cfg.AuthStyle = oauth2.AuthStyleInParams // client_id in the form, no secret
+		cfg.EndpointParams.Set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+		cfg.EndpointParams.Set("client_assertion", assertion)
+	}
+	h.log.Debug("oauth: client credentials grant", "token_endpoint", g.asm.TokenEndpoint,
+		"auth_method", method, "resource", g.resource, "scopes", g.scopes)
+	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, h.cfg.HTTPClient))
+	if err != nil {
+		h.log.Info("oauth: client credentials grant failed", "issuer", g.asm.Issuer, "err", sanitize(err))
+		return nil, stepErr("token", sanitize(err))
+	}
+	if tok.AccessToken == "" {
+		return nil, stepErr("token", errors.New("no access token in the answer"))
+	}
+	h.log.Info("oauth: client credentials token obtained", "issuer", g.asm.Issuer, "expiry", tok.Expiry)
+	return tok, nil
+}
+
+// secretAuthMethod picks client_secret_basic (RFC 6749's default) unless the
+// server lists client_secret_post and not basic.
+func secretAuthMethod(supported []string) string {
+	if !slices.Contains(supported, "client_secret_basic") && slices.Contains(supported, "client_secret_post") {
+		return "client_secret_post"
+	}
+	return "client_secret_basic"
+}
+
+// sign returns a private_key_jwt client assertion (RFC 7523 §3) for the
+// authorization server whose issuer is aud.
+func (h *ClientCredentialsHandler) sign(alg, aud string) (string, error) {
+	m := jwt.GetSigningMethod(alg)
+	if m == nil || alg == jwt.SigningMethodNone.Alg() || slices.Contains([]string{"HS256", "HS384", "HS512"}, alg) {
+		return "", fmt.Errorf("unsupported signing algorithm %q", alg)
+	}
+	now := time.Now()
+	claims := jwt.MapClaims{
+		"iss": h.cfg.ClientID,
+		"sub": h.cfg.ClientID,
+		"aud": aud,
+		"iat": now.Unix(),
+		"exp": now.Add(5 * time.Minute).Unix(),
+		"jti": rand.Text(),
+	}
+	return jwt.NewWithClaims(m, claims).SignedString(h.key)
+}
+
+// defaultAlg picks the JWS algorithm for key; advertised is the server's
+// token_endpoint_auth_signing_alg_values_supported (may be empty).
+func defaultAlg(key crypto.Signer, advertised []string) string {
+	switch k := key.(type) {
+	case *ecdsa.PrivateKey:
+		switch k.Curve {
+		case elliptic.P384():
+			return "ES384"
+		case elliptic.P521():
+			return "ES512"
+		}
+		return "ES256"
+	case *rsa.PrivateKey:
+		if len(advertised) > 0 && !slices.Contains(advertised, "RS256") && slices.Contains(advertised, "PS256") {
+			return "PS256"
+		}
+		return "RS256"
+	case ed25519.PrivateKey:
+		return "EdDSA"
+	}
+	return ""
+}
+
+// parsePrivateKey reads the first private key block of a PEM document,
+// skipping others (such as EC PARAMETERS). Errors never quote the key.
+func parsePrivateKey(data []byte) (crypto.Signer, error) {
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			return nil, errors.New("no PEM private key block")
+		}
+		if len(block.Headers) > 0 {
+			return nil, errors.New("encrypted private keys are not supported")
+		}
+		var (
+			k   any
+			err error
+		)
+		switch block.Type {
+		case "PRIVATE KEY":
+			k, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+		case "RSA PRIVATE KEY":
+			k, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+		case "EC PRIVATE KEY":
+			k, err = x509.ParseECPrivateKey(block.Bytes)
+		case "ENCRYPTED PRIVATE KEY":
+			return nil, errors.New("encrypted private keys are not supported")
+		default:
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", block.Type, err)
+		}
+		switch k := k.(type) {
+		case *ecdsa.PrivateKey, *rsa.PrivateKey, ed25519.PrivateKey:
+			return k.(crypto.Signer), nil
+		default:
+			return nil, fmt.Errorf("unsupported key type %T", k)
+		}
+	}
+}
