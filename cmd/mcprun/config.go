@@ -31,9 +31,21 @@ type serverConfig struct {
 	URL      string            `json:"url,omitempty"`
 	Headers  map[string]string `json:"headers,omitempty"`
 	Disabled bool              `json:"disabled,omitempty"`
+	// OAuth, when set, authenticates a remote server machine to machine
+	// (the OAuth client credentials grant) instead of a browser login.
+	OAuth *clientCredentials `json:"oauth,omitempty"`
 	// Timeout is per call: seconds in Cline's files, milliseconds in
 	// others'; a value under 1000 is taken as seconds.
 	Timeout float64 `json:"timeout,omitempty"`
+}
+
+// clientCredentials are a pre-registered OAuth client's credentials: a
+// secret, or a private key for private_key_jwt.
+type clientCredentials struct {
+	ClientID       string   `json:"clientId"`
+	ClientSecret   string   `json:"clientSecret,omitempty"`
+	PrivateKeyFile string   `json:"privateKeyFile,omitempty"`
+	Scopes         []string `json:"scopes,omitempty"`
 }
 
 // callTimeout is the server's own per-call bound, if its entry sets one.
@@ -83,6 +95,9 @@ func loadConfig(path string, isDefault bool, getenv func(string) string) ([]serv
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for i := range servers {
+		if o := servers[i].OAuth; o != nil && o.PrivateKeyFile != "" && !filepath.IsAbs(o.PrivateKeyFile) {
+			o.PrivateKeyFile = filepath.Join(filepath.Dir(path), o.PrivateKeyFile)
+		}
 		if f := servers[i].EnvFile; f != "" {
 			if !filepath.IsAbs(f) {
 				f = filepath.Join(filepath.Dir(path), f)
@@ -173,6 +188,9 @@ func (s *serverConfig) expand(getenv func(string) string) error {
 	}
 	for k, v := range s.Headers {
 		s.Headers[k] = sub(v)
+	}
+	if o := s.OAuth; o != nil {
+		o.ClientID, o.ClientSecret, o.PrivateKeyFile = sub(o.ClientID), sub(o.ClientSecret), sub(o.PrivateKeyFile)
 	}
 	return bad
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"mvdan.cc/sh/v3/shell"
 
 	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mcpclient/oauth"
 )
 
 // listFlag is a repeatable string flag.
@@ -94,7 +96,17 @@ func (a *app) client(ctx context.Context, f *serverFlags, s serverConfig, opts .
 		timeout = d
 	}
 	opts = append([]mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(timeout)}, opts...)
-	if kind != "stdio" && !hasAuthHeader(s.Headers) {
+	if kind != "stdio" && s.OAuth != nil {
+		h, err := clientCredentialsHandler(s)
+		if err != nil {
+			return nil, nil, err
+		}
+		if kind == "sse" {
+			opts = append(opts, mcpclient.WithRoundTripper(h.Transport(nil)))
+		} else {
+			opts = append(opts, mcpclient.WithOAuthHandler(h))
+		}
+	} else if kind != "stdio" && !hasAuthHeader(s.Headers) {
 		h, release, err := a.oauthFor(ctx, s.URL, nil)
 		if err != nil {
 			return nil, nil, err
@@ -135,4 +147,23 @@ func (f *serverFlags) newClient(kind string, s serverConfig, opts []mcpclient.Op
 		}
 		return mcpclient.NewHTTP(s.URL, opts...)
 	}
+}
+
+// clientCredentialsHandler authenticates a server with the client
+// credentials grant its config entry gives.
+func clientCredentialsHandler(s serverConfig) (*oauth.ClientCredentialsHandler, error) {
+	o := s.OAuth
+	cfg := oauth.ClientCredentialsConfig{ClientID: o.ClientID, ClientSecret: o.ClientSecret, Scopes: o.Scopes}
+	if o.PrivateKeyFile != "" {
+		key, err := os.ReadFile(o.PrivateKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("server %q: oauth private key: %w", s.Name, err)
+		}
+		cfg.PrivateKeyPEM = key
+	}
+	h, err := oauth.NewClientCredentialsHandler(s.URL, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("server %q: %w", s.Name, err)
+	}
+	return h, nil
 }
