@@ -65,6 +65,14 @@ func TestAuthLoginStatusRunLogout(t *testing.T) {
 	if code != 0 || logins != 1 {
 		t.Fatalf("run: exit %d %q (logins %d)", code, stderr, logins)
 	}
+	// A config entry with only a url (Streamable HTTP, SSE fallback) is
+	// authenticated through the RoundTripper, with the same stored login.
+	auto := filepath.Join(t.TempDir(), "mcprun.json")
+	os.WriteFile(auto, []byte(`{"mcpServers": {"ts": {"url": "`+server+`"}}}`), 0o600)
+	code, stdout, stderr = cliWith(t, env, browse, "call", "--config", auto, "ts", "greet", `{"name":"mcprun"}`)
+	if code != 0 || !strings.Contains(stdout, "mcprun") || logins != 1 {
+		t.Fatalf("auto transport: exit %d %q %q (logins %d)", code, stdout, stderr, logins)
+	}
 	code, stdout, _ = cliWith(t, env, browse, "auth", "logout", server)
 	if code != 0 || !strings.Contains(stdout, "logged out") {
 		t.Fatalf("logout: exit %d %q", code, stdout)
@@ -78,6 +86,11 @@ func TestAuthLoginStatusRunLogout(t *testing.T) {
 	code, _, stderr = cliWith(t, env, refuse, "tools", "--http", server)
 	if code != 1 || strings.Count(stderr, "\n") != 1 {
 		t.Fatalf("refused login: exit %d %q", code, stderr)
+	}
+	// Logged out, through the RoundTripper: a 401 runs the login there too.
+	code, stdout, stderr = cliWith(t, env, browse, "call", "--config", auto, "ts", "greet", `{"name":"again"}`)
+	if code != 0 || !strings.Contains(stdout, "again") || logins != 2 {
+		t.Fatalf("login through the RoundTripper: exit %d %q %q (logins %d)", code, stdout, stderr, logins)
 	}
 }
 

@@ -4,11 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/auth"
 	"mvdan.cc/sh/v3/shell"
 
 	"github.com/mcprun/mcprun/mcpclient"
@@ -101,22 +103,14 @@ func (a *app) client(ctx context.Context, f *serverFlags, s serverConfig, opts .
 		if err != nil {
 			return nil, nil, err
 		}
-		if kind == "sse" {
-			opts = append(opts, mcpclient.WithRoundTripper(h.Transport(nil)))
-		} else {
-			opts = append(opts, mcpclient.WithOAuthHandler(h))
-		}
+		opts = append(opts, authOption(kind, h))
 	} else if kind != "stdio" && !hasAuthHeader(s.Headers) {
 		h, release, err := a.oauthFor(ctx, s.URL, nil)
 		if err != nil {
 			return nil, nil, err
 		}
 		done = release
-		if kind == "sse" {
-			opts = append(opts, mcpclient.WithRoundTripper(h.Transport(nil)))
-		} else {
-			opts = append(opts, mcpclient.WithOAuthHandler(h))
-		}
+		opts = append(opts, authOption(kind, h))
 		if a.terminal {
 			opts = append(opts, mcpclient.WithConnectTimeout(loginTimeout)) // a person may be logging in
 		}
@@ -166,4 +160,17 @@ func clientCredentialsHandler(s serverConfig) (*oauth.ClientCredentialsHandler, 
 		return nil, fmt.Errorf("server %q: %w", s.Name, err)
 	}
 	return h, nil
+}
+
+// authOption puts an OAuth handler where the transport takes it: the
+// Streamable HTTP transport's OAuth slot, or, for SSE and for a URL that may
+// fall back to SSE (NewHTTP), a RoundTripper that serves both.
+func authOption(kind string, h interface {
+	auth.OAuthHandler
+	Transport(http.RoundTripper) http.RoundTripper
+}) mcpclient.Option {
+	if kind == "http" {
+		return mcpclient.WithOAuthHandler(h)
+	}
+	return mcpclient.WithRoundTripper(h.Transport(nil))
 }
