@@ -2,6 +2,7 @@
 // against MCP servers (stdio, SSE, Streamable HTTP).
 //
 //	mcprun run [flags] PROMPT        run a conversation to its answer
+//	mcprun chat [flags]              a conversation on stdin, a line per turn
 //	mcprun tools [flags]             list the configured servers' tools
 //	mcprun call [flags] SERVER TOOL JSON   call one tool directly
 //	mcprun agents create|list        manage agents
@@ -49,6 +50,7 @@ const usage = `mcprun runs Mistral agents whose tool calls execute locally (Go f
 
 Usage:
   mcprun run [flags] PROMPT              run a conversation to its final answer
+  mcprun chat [flags]                    a conversation on stdin, a line per turn, same tools throughout
   mcprun tools [flags]                   list every configured server's tools
   mcprun call [flags] SERVER TOOL JSON   call one tool directly
   mcprun agents create|list [flags]      create or list agents
@@ -72,6 +74,8 @@ func (a *app) main(ctx context.Context, args []string) int {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
 		err = a.runCmd(ctx, rest, false)
+	case "chat":
+		err = a.chatCmd(ctx, rest)
 	case "demo":
 		err = a.demoCmd(ctx, rest)
 	case "tools":

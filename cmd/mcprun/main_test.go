@@ -264,3 +264,29 @@ func TestRunPromptFromStdin(t *testing.T) {
 		t.Fatalf("exit %d %q %q", code, out.String(), errOut.String())
 	}
 }
+
+func TestChat(t *testing.T) {
+	s := mistraltest.NewServer(demoModel())
+	defer s.Close()
+	t.Setenv("MISTRAL_API_KEY", "k")
+	t.Setenv("MISTRAL_SERVER_URL", s.URL)
+	var out, errOut syncBuffer
+	a := &app{stdin: strings.NewReader("Weather at Jane's?\n\nthanks\n/exit\nnot read\n"), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	if code := a.main(context.Background(), []string{"chat", "--stdio", weatherServer}); code != 0 {
+		t.Fatalf("exit %d %q", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "Jane is in Paris, where it is") || !strings.Contains(lines[1], "where it is") {
+		t.Fatalf("%q (stderr %q)", out.String(), errOut.String())
+	}
+	// One conversation: the second turn appended to the first.
+	var convs int
+	for _, r := range s.Requests() {
+		if r.Method == "POST" && r.Path == "/v1/conversations" {
+			convs++
+		}
+	}
+	if convs != 1 {
+		t.Fatalf("%d conversations started, want 1", convs)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -81,69 +82,11 @@ func (a *app) runCmd(ctx context.Context, args []string, demo bool) error {
 // execRun runs prompt with the flags; extra adds options (the demo's local
 // function).
 func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []run.Option, clientOpts ...mistral.Option) error {
-	logger := slog.New(slog.DiscardHandler)
-	if f.verbose {
-		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	if f.serverURL != "" {
-		clientOpts = append(clientOpts, mistral.WithServerURL(f.serverURL))
-	}
-	clientOpts = append(clientOpts, mistral.WithLogger(logger))
-	client, err := mistral.NewClient(clientOpts...)
+	r, p, release, err := a.newRunner(ctx, f, extra, clientOpts...)
 	if err != nil {
 		return err
 	}
-	opts := []run.Option{run.WithContinueOnError(f.continueOnError), run.WithMaxTurns(f.maxTurns), run.WithLogger(logger), run.WithConversationID(f.conversation)}
-	if f.agent != "" {
-		opts = append(opts, run.WithAgent(f.agent))
-	} else {
-		opts = append(opts, run.WithModel(f.model))
-		if f.instructions != "" {
-			opts = append(opts, run.WithInstructions(f.instructions))
-		}
-	}
-	if f.outputSchema != "" {
-		schema, err := os.ReadFile(f.outputSchema)
-		if err != nil {
-			return fmt.Errorf("--output-schema: %w", err)
-		}
-		name := strings.TrimSuffix(filepath.Base(f.outputSchema), filepath.Ext(f.outputSchema))
-		name = strings.TrimSuffix(name, ".schema")
-		opts = append(opts, run.WithOutputSchema(name, schema))
-	}
-	servers, err := f.servers.servers(a.getenv)
-	if err != nil {
-		return err
-	}
-	for _, s := range servers {
-		// A server's sampling requests are answered by the run's model
-		// (the --model one for agent runs, whose model the API keeps).
-		c, done, err := a.client(ctx, &f.servers, s, mcpclient.WithLogger(logger), mcpclient.WithSamplingHandler(run.SamplingHandler(client, f.model)))
-		if err != nil {
-			return err
-		}
-		defer done()
-		var mo []run.MCPOption
-		if f.prefixTools {
-			mo = append(mo, run.Prefix(s.Name+"_"))
-		}
-		opts = append(opts, run.WithMCP(c, mo...))
-	}
-	p := newProgress(a.stderr, a.terminal && !f.stream && !f.confirm)
-	opts = append(opts, run.WithHooks(p.hooks()))
-	if f.confirm {
-		opts = append(opts, run.WithApproval(a.confirmer()))
-	}
-	opts = append(opts, extra...)
-	r, err := run.New(client, opts...)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	if err := r.Connect(ctx); err != nil {
-		return err
-	}
-
+	defer release()
 	var res *run.Result
 	if f.stream {
 		res, err = a.streamRun(ctx, r, prompt, f.jsonOut)
@@ -170,9 +113,89 @@ func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []r
 	return nil
 }
 
-func (a *app) streamRun(ctx context.Context, r *run.Runner, prompt string, quiet bool) (*run.Result, error) {
+// newRunner builds the Runner the flags describe, with its MCP servers
+// connected. release closes it (stopping stdio servers) and what the OAuth
+// handlers hold.
+func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, clientOpts ...mistral.Option) (r *run.Runner, p *progress, release func(), err error) {
+	var cleanups []func()
+	release = func() {
+		for _, c := range slices.Backward(cleanups) {
+			c()
+		}
+	}
+	defer func() {
+		if err != nil {
+			release()
+		}
+	}()
+	logger := slog.New(slog.DiscardHandler)
+	if f.verbose {
+		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if f.serverURL != "" {
+		clientOpts = append(clientOpts, mistral.WithServerURL(f.serverURL))
+	}
+	clientOpts = append(clientOpts, mistral.WithLogger(logger))
+	client, err := mistral.NewClient(clientOpts...)
+	if err != nil {
+		return nil, nil, release, err
+	}
+	opts := []run.Option{run.WithContinueOnError(f.continueOnError), run.WithMaxTurns(f.maxTurns), run.WithLogger(logger), run.WithConversationID(f.conversation)}
+	if f.agent != "" {
+		opts = append(opts, run.WithAgent(f.agent))
+	} else {
+		opts = append(opts, run.WithModel(f.model))
+		if f.instructions != "" {
+			opts = append(opts, run.WithInstructions(f.instructions))
+		}
+	}
+	if f.outputSchema != "" {
+		schema, err := os.ReadFile(f.outputSchema)
+		if err != nil {
+			return nil, nil, release, fmt.Errorf("--output-schema: %w", err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f.outputSchema), filepath.Ext(f.outputSchema))
+		name = strings.TrimSuffix(name, ".schema")
+		opts = append(opts, run.WithOutputSchema(name, schema))
+	}
+	servers, err := f.servers.servers(a.getenv)
+	if err != nil {
+		return nil, nil, release, err
+	}
+	for _, s := range servers {
+		// A server's sampling requests are answered by the run's model
+		// (the --model one for agent runs, whose model the API keeps).
+		c, done, err := a.client(ctx, &f.servers, s, mcpclient.WithLogger(logger), mcpclient.WithSamplingHandler(run.SamplingHandler(client, f.model)))
+		if err != nil {
+			return nil, nil, release, err
+		}
+		cleanups = append(cleanups, done, func() { c.Close() })
+		var mo []run.MCPOption
+		if f.prefixTools {
+			mo = append(mo, run.Prefix(s.Name+"_"))
+		}
+		opts = append(opts, run.WithMCP(c, mo...))
+	}
+	p = newProgress(a.stderr, a.terminal && !f.stream && !f.confirm)
+	opts = append(opts, run.WithHooks(p.hooks()))
+	if f.confirm {
+		opts = append(opts, run.WithApproval(a.confirmer()))
+	}
+	opts = append(opts, extra...)
+	runner, err := run.New(client, opts...)
+	if err != nil {
+		return nil, nil, release, err
+	}
+	cleanups = append(cleanups, func() { runner.Close() })
+	if err := runner.Connect(ctx); err != nil {
+		return nil, nil, release, err
+	}
+	return runner, p, release, nil
+}
+
+func (a *app) streamRun(ctx context.Context, r *run.Runner, prompt string, quiet bool, opts ...run.CallOption) (*run.Result, error) {
 	var res *run.Result
-	for ev, err := range r.Stream(ctx, prompt) {
+	for ev, err := range r.Stream(ctx, prompt, opts...) {
 		if re, ok := ev.(*run.ResultEvent); ok {
 			res = re.Result
 		}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mcprun/mcprun/run"
+)
+
+// chatCmd is a conversation on stdin: each line is a turn of one
+// conversation, run with the same MCP servers (started once), its answer
+// streamed to stdout. An empty line is skipped; /exit or end of input ends.
+func (a *app) chatCmd(ctx context.Context, args []string) error {
+	var f runFlags
+	fs := f.register(a, "chat")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if f.jsonOut || f.outputSchema != "" {
+		return fmt.Errorf("chat prints text: --json and --output-schema are for `mcprun run`")
+	}
+	f.stream = true
+	r, _, release, err := a.newRunner(ctx, &f, nil)
+	if err != nil {
+		return err
+	}
+	defer release()
+	in := bufio.NewScanner(a.stdin)
+	in.Buffer(make([]byte, 64<<10), 10<<20)
+	conversation := f.conversation
+	for {
+		if a.terminal {
+			fmt.Fprint(a.stderr, "> ")
+		}
+		if !in.Scan() {
+			return in.Err()
+		}
+		line := strings.TrimSpace(in.Text())
+		switch line {
+		case "":
+			continue
+		case "/exit", "/quit":
+			return nil
+		}
+		var opts []run.CallOption
+		if conversation != "" {
+			opts = append(opts, run.InConversation(conversation))
+		}
+		res, err := a.streamRun(ctx, r, line, false, opts...)
+		if res != nil && res.ConversationID != "" {
+			conversation = res.ConversationID
+		}
+		fmt.Fprintln(a.stdout)
+		if err != nil {
+			// One failed turn does not end the chat; the conversation goes on.
+			fmt.Fprintf(a.stderr, "mcprun: %s\n", oneLine(err.Error()))
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+	}
+}
