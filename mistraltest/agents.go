@@ -19,12 +19,7 @@ func (s *Server) createAgent(w http.ResponseWriter, r *http.Request, body []byte
 			return
 		}
 	}
-	if _, err := parseTools(req["tools"], "tools"); err != nil {
-		writeValidation(w, err.loc, err.msg, err.typ)
-		return
-	}
-	if _, err := parseCompletionArgs(req["completion_args"]); err != nil {
-		writeValidation(w, err.loc, err.msg, err.typ)
+	if !validAgentBody(w, req) {
 		return
 	}
 	now := time.Now().UTC()
@@ -74,12 +69,7 @@ func (s *Server) updateAgent(w http.ResponseWriter, r *http.Request, body []byte
 	if !ok {
 		return
 	}
-	if _, err := parseTools(req["tools"], "tools"); err != nil {
-		writeValidation(w, err.loc, err.msg, err.typ)
-		return
-	}
-	if _, err := parseCompletionArgs(req["completion_args"]); err != nil {
-		writeValidation(w, err.loc, err.msg, err.typ)
+	if !validAgentBody(w, req) {
 		return
 	}
 	s.mu.Lock()
@@ -128,4 +118,18 @@ func (s *Server) getFileContent(w http.ResponseWriter, r *http.Request, _ []byte
 	}
 	w.Header().Set("Content-Type", f.mime)
 	_, _ = w.Write(f.data)
+}
+
+// validAgentBody checks an agent's tools and completion args, as create and
+// update take them, answering the API's 422 if they are invalid.
+func validAgentBody(w http.ResponseWriter, req map[string]json.RawMessage) bool {
+	if _, err := parseTools(req["tools"], "tools"); err != nil {
+		writeValidation(w, err.loc, err.msg, err.typ)
+		return false
+	}
+	if _, err := parseCompletionArgs(req["completion_args"]); err != nil {
+		writeValidation(w, err.loc, err.msg, err.typ)
+		return false
+	}
+	return true
 }

@@ -84,12 +84,9 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request, body 
 	stream := string(req["stream"]) == "true"
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	// The conversation exists only once its first turn succeeded, as with the API.
-	if s.turn(w, r, c, inputs, stream, nil) {
-		s.mu.Lock()
-		s.convs[c.id] = c
-		s.mu.Unlock()
-	}
+	// The conversation exists only once its first turn succeeded, as with
+	// the API: turn stores it then.
+	s.turn(w, r, c, inputs, stream, nil)
 }
 
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *conversation {
@@ -155,11 +152,7 @@ func (s *Server) restartConversation(w http.ResponseWriter, r *http.Request, bod
 	nc.pending = pendingCalls(nc.entries)
 	nc.mu.Lock()
 	defer nc.mu.Unlock()
-	if s.turn(w, r, nc, inputs, string(req["stream"]) == "true", nil) {
-		s.mu.Lock()
-		s.convs[nc.id] = nc
-		s.mu.Unlock()
-	}
+	s.turn(w, r, nc, inputs, string(req["stream"]) == "true", nil) // stores nc if the turn succeeds
 }
 
 // pendingCalls lists function calls that no function.result answers.
@@ -176,9 +169,10 @@ func pendingCalls(entries []map[string]json.RawMessage) []string {
 	return p
 }
 
-// turn applies inputs to c (locked), asks the script, and answers. It
-// reports whether the turn succeeded.
-func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, inputs []map[string]json.RawMessage, stream bool, format *ResponseFormat) bool {
+// turn applies inputs to c (locked), asks the script, and answers. A turn
+// that succeeds stores c before the reply is written, so that a client
+// that has read the reply can look the conversation up at once.
+func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, inputs []map[string]json.RawMessage, stream bool, format *ResponseFormat) {
 	// Function results must answer pending calls, and all of them.
 	pending := slices.Clone(c.pending)
 	for i, e := range inputs {
@@ -189,13 +183,13 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 		j := slices.Index(pending, id)
 		if j < 0 {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("inputs[%d]: function.result tool_call_id %q does not match a pending function call", i, id), "invalid_request_error", "3051")
-			return false
+			return
 		}
 		pending = slices.Delete(pending, j, j+1)
 	}
 	if len(pending) > 0 {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("Missing function results for tool_call_id(s): %s", strings.Join(pending, ", ")), "invalid_request_error", "3051")
-		return false
+		return
 	}
 	now := time.Now().UTC()
 	stamped := make([]map[string]json.RawMessage, len(inputs))
@@ -225,7 +219,7 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 		err = fmt.Errorf("mistraltest: script returned no reply")
 	}
 	if err == nil && !sleep(r.Context(), reply.Delay) {
-		return false
+		return
 	}
 	switch {
 	case err != nil:
@@ -235,7 +229,7 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 		} else {
 			writeError(w, http.StatusInternalServerError, err.Error(), "internal_error", "")
 		}
-		return false
+		return
 	case reply.Status != 0:
 		if reply.RetryAfter > 0 {
 			w.Header().Set("Retry-After", fmt.Sprint(max(1, int(reply.RetryAfter.Round(time.Second).Seconds()))))
@@ -253,14 +247,12 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 		} else {
 			writeError(w, reply.Status, http.StatusText(reply.Status), errorType(reply.Status), "")
 		}
-		return false
+		return
 	}
 	outputs := s.materialize(c, reply.Outputs)
 	c.entries = append(all, outputs...)
 	c.pending = pendingCalls(c.entries)
 	c.nTurns++
-	// Stored before the reply is written: a client that has read the reply
-	// can look the conversation up at once.
 	s.mu.Lock()
 	s.convs[c.id] = c
 	s.mu.Unlock()
@@ -274,7 +266,6 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 	} else {
 		writeJSON(w, http.StatusOK, map[string]any{"object": "conversation.response", "conversation_id": c.id, "outputs": outputs, "usage": usage})
 	}
-	return true
 }
 
 func errorType(status int) string {
