@@ -12,7 +12,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -174,17 +173,9 @@ func (h *ClientCredentialsHandler) Transport(base http.RoundTripper) http.RoundT
 // did not reject; a 403 runs it only for insufficient_scope, adding the
 // challenge's scopes. It closes resp.Body.
 func (h *ClientCredentialsHandler) Authorize(ctx context.Context, req *http.Request, resp *http.Response) error {
-	if resp.Body != nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-	}
-	challenges, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
-	if err != nil {
-		return stepErr("probe", fmt.Errorf("malformed WWW-Authenticate header: %w", err))
-	}
-	stepUp := resp.StatusCode == http.StatusForbidden
-	if stepUp && errorFromChallenges(challenges) != "insufficient_scope" {
-		return nil
+	challenges, stepUp, act, err := readRefusal(resp)
+	if err != nil || !act {
+		return err
 	}
 	rejected := bearerOf(req)
 

@@ -315,3 +315,22 @@ func errorFromChallenges(cs []oauthex.Challenge) string {
 	}
 	return ""
 }
+
+// readRefusal drains and closes the body of a 401 or 403 the server
+// answered, and reads its challenges. stepUp is set for a 403; act is false
+// for a 403 that is not insufficient_scope, which no login can fix.
+func readRefusal(resp *http.Response) (challenges []oauthex.Challenge, stepUp, act bool, err error) {
+	if resp.Body != nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+	}
+	challenges, err = oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+	if err != nil {
+		return nil, false, false, stepErr("probe", fmt.Errorf("malformed WWW-Authenticate header: %w", err))
+	}
+	stepUp = resp.StatusCode == http.StatusForbidden
+	if stepUp && errorFromChallenges(challenges) != "insufficient_scope" {
+		return challenges, stepUp, false, nil
+	}
+	return challenges, stepUp, true, nil
+}

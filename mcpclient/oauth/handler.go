@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -296,17 +295,9 @@ func (h *Handler) SetToken(ctx context.Context, tok *oauth2.Token, reg *Registra
 // endpoints, PKCE S256, state, iss against the advertised issuer). A 403 runs the login only for
 // insufficient_scope (step-up). It closes resp.Body.
 func (h *Handler) Authorize(ctx context.Context, req *http.Request, resp *http.Response) error {
-	if resp.Body != nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-	}
-	challenges, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
-	if err != nil {
-		return stepErr("probe", fmt.Errorf("malformed WWW-Authenticate header: %w", err))
-	}
-	stepUp := resp.StatusCode == http.StatusForbidden
-	if stepUp && errorFromChallenges(challenges) != "insufficient_scope" {
-		return nil
+	challenges, stepUp, act, err := readRefusal(resp)
+	if err != nil || !act {
+		return err
 	}
 	rejected := bearerOf(req)
 
