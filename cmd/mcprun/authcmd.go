@@ -20,16 +20,22 @@ const loginTimeout = 5 * time.Minute
 
 // tokenStore is where logins persist: the OS keyring when it answers, else a
 // 0600 file under $XDG_CONFIG_HOME/mcprun. MCPRUN_TOKEN_STORE=file forces
-// the file.
+// the file. It is chosen once per command: probing the keyring is I/O, and
+// every remote server of a run shares the store.
 func (a *app) tokenStore() (oauth.TokenStore, error) {
-	if a.getenv("MCPRUN_TOKEN_STORE") == "file" {
-		p, err := oauth.DefaultFilePath()
-		if err != nil {
-			return nil, err
+	a.storeOnce.Do(func() {
+		if a.getenv("MCPRUN_TOKEN_STORE") == "file" {
+			p, err := oauth.DefaultFilePath()
+			if err != nil {
+				a.storeErr = err
+				return
+			}
+			a.store = oauth.NewFileStore(p)
+			return
 		}
-		return oauth.NewFileStore(p), nil
-	}
-	return oauth.DefaultStore()
+		a.store, a.storeErr = oauth.DefaultStore()
+	})
+	return a.store, a.storeErr
 }
 
 // openBrowser shows the login URL and tries the desktop's opener.

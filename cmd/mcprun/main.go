@@ -22,9 +22,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"golang.org/x/term"
+
+	"github.com/mcprun/mcprun/mcpclient/oauth"
 )
 
 func main() {
@@ -44,6 +47,10 @@ type app struct {
 	terminal bool // stderr is a terminal: show progress there
 	// browser, if set, replaces opening the login URL in a browser (tests).
 	browser func(ctx context.Context, url string) error
+
+	storeOnce sync.Once // tokenStore's choice, made once
+	store     oauth.TokenStore
+	storeErr  error
 }
 
 const usage = `mcprun runs Mistral agents whose tool calls execute locally (Go functions, MCP servers).
