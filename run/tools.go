@@ -135,15 +135,16 @@ func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.
 	var failure error
 	for i, c := range calls {
 		o := outcomes[i]
-		if o.err != nil && failure == nil && (o.fatal || !r.cfg.continueOnError) {
-			if ctxErr := context.Cause(ctx); ctxErr != nil && errors.Is(o.err, ctxErr) {
-				failure = o.err
-			} else {
-				failure = &ToolError{Tool: c.Name, ToolCallID: c.ToolCallID, Arguments: c.Arguments, Err: o.err}
-			}
-		}
 		if o.err != nil && (o.fatal || !r.cfg.continueOnError) {
-			continue // no result for a call that stops the run
+			// The call stops the run: no result for it; the first names why.
+			if failure == nil {
+				if ctxErr := context.Cause(ctx); ctxErr != nil && errors.Is(o.err, ctxErr) {
+					failure = o.err
+				} else {
+					failure = &ToolError{Tool: c.Name, ToolCallID: c.ToolCallID, Arguments: c.Arguments, Err: o.err}
+				}
+			}
+			continue
 		}
 		results = append(results, mistral.NewFunctionResult(c.ToolCallID, r.resultText(c, o)))
 	}
