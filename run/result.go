@@ -1,7 +1,6 @@
 package run
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -132,7 +131,7 @@ func stripFence(s string) string {
 		t = t[i+1:]
 	}
 	t = strings.TrimSuffix(strings.TrimSpace(t), "```")
-	return string(bytes.TrimSpace([]byte(t)))
+	return strings.TrimSpace(t)
 }
 
 func collectFiles(entries mistral.Entries) []File {
