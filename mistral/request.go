@@ -66,8 +66,8 @@ type ConversationRequest struct {
 
 // AppendRequest adds inputs (messages, function results) to a conversation.
 type AppendRequest struct {
-	Inputs            Inputs                 `json:"inputs"`
-	Stream            bool                   `json:"stream"` // set by the client's methods
+	Inputs            Inputs                 `json:"inputs,omitzero"` // may be empty when ToolConfirmations answer everything
+	Stream            bool                   `json:"stream"`          // set by the client's methods
 	Store             *bool                  `json:"store,omitempty"`
 	HandoffExecution  string                 `json:"handoff_execution,omitempty"`
 	CompletionArgs    *CompletionArgs        `json:"completion_args,omitempty"`

@@ -86,7 +86,7 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request, body 
 	defer c.mu.Unlock()
 	// The conversation exists only once its first turn succeeded, as with
 	// the API: turn stores it then.
-	s.turn(w, r, c, inputs, stream, nil)
+	s.turn(w, r, c, inputs, stream, nil, nil)
 }
 
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *conversation {
@@ -114,14 +114,23 @@ func (s *Server) appendConversation(w http.ResponseWriter, r *http.Request, body
 		writeValidation(w, verr.loc, verr.msg, verr.typ)
 		return
 	}
-	inputs, verr := parseInputs(req["inputs"])
+	conf, verr := parseConfirmations(req["tool_confirmations"])
 	if verr != nil {
 		writeValidation(w, verr.loc, verr.msg, verr.typ)
 		return
 	}
+	var inputs []map[string]json.RawMessage
+	if _, ok := req["inputs"]; ok || len(conf) == 0 {
+		// An append that only confirms calls may leave inputs out (the TS
+		// SDK makes them optional).
+		if inputs, verr = parseInputs(req["inputs"]); verr != nil {
+			writeValidation(w, verr.loc, verr.msg, verr.typ)
+			return
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s.turn(w, r, c, inputs, string(req["stream"]) == "true", format)
+	s.turn(w, r, c, inputs, string(req["stream"]) == "true", format, conf)
 }
 
 func (s *Server) restartConversation(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -152,16 +161,20 @@ func (s *Server) restartConversation(w http.ResponseWriter, r *http.Request, bod
 	nc.pending = pendingCalls(nc.entries)
 	nc.mu.Lock()
 	defer nc.mu.Unlock()
-	s.turn(w, r, nc, inputs, string(req["stream"]) == "true", nil) // stores nc if the turn succeeds
+	s.turn(w, r, nc, inputs, string(req["stream"]) == "true", nil, nil) // stores nc if the turn succeeds
 }
 
-// pendingCalls lists function calls that no function.result answers.
+// pendingCalls lists function calls that no function.result answers. A
+// call under the API's own confirmation (confirmation_status set) is not
+// the client's to answer with a result.
 func pendingCalls(entries []map[string]json.RawMessage) []string {
 	var p []string
 	for _, e := range entries {
 		switch str(e["type"]) {
 		case "function.call":
-			p = append(p, str(e["tool_call_id"]))
+			if st := str(e["confirmation_status"]); st == "" {
+				p = append(p, str(e["tool_call_id"]))
+			}
 		case "function.result":
 			p = slices.DeleteFunc(p, func(id string) bool { return id == str(e["tool_call_id"]) })
 		}
@@ -172,7 +185,10 @@ func pendingCalls(entries []map[string]json.RawMessage) []string {
 // turn applies inputs to c (locked), asks the script, and answers. A turn
 // that succeeds stores c before the reply is written, so that a client
 // that has read the reply can look the conversation up at once.
-func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, inputs []map[string]json.RawMessage, stream bool, format *ResponseFormat) {
+//
+// conf are the request's tool_confirmations: every call the API holds for
+// confirmation must be answered, as every pending call needs its result.
+func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, inputs []map[string]json.RawMessage, stream bool, format *ResponseFormat, conf map[string]string) {
 	// Function results must answer pending calls, and all of them.
 	pending := slices.Clone(c.pending)
 	for i, e := range inputs {
@@ -191,6 +207,10 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("Missing function results for tool_call_id(s): %s", strings.Join(pending, ", ")), "invalid_request_error", "3051")
 		return
 	}
+	if err := checkConfirmations(awaitingConfirmation(c.entries), conf); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), "invalid_request_error", "3051")
+		return
+	}
 	now := time.Now().UTC()
 	stamped := make([]map[string]json.RawMessage, len(inputs))
 	for i, e := range inputs {
@@ -202,6 +222,7 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 		stamped[i] = e
 	}
 	all := append(slices.Clone(c.entries), stamped...)
+	applyConfirmations(all, conf)
 	s.mu.Lock()
 	index := s.turns
 	s.turns++
@@ -213,12 +234,18 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 		ConversationID: c.id, Index: index, TurnInConversation: c.nTurns,
 		Model: c.model, AgentID: c.agentID, Instructions: c.instr, Tools: c.tools,
 		ResponseFormat: format, Entries: flatten(all), Inputs: flatten(stamped), Stream: stream,
+		Confirmations: conf,
 	}
 	reply, err := s.script(r.Context(), t)
 	if err == nil && reply == nil {
 		err = fmt.Errorf("mistraltest: script returned no reply")
 	}
 	if err == nil && !sleep(r.Context(), reply.Delay) {
+		return
+	}
+	if err == nil && reply.Stall {
+		// Nothing is stored: the turn never completes.
+		s.stall(w, r, c, reply, stream)
 		return
 	}
 	switch {
@@ -305,6 +332,9 @@ func (s *Server) materialize(c *conversation, outs []Output) []map[string]json.R
 			e["tool_call_id"] = mustJSON(newID("call")[:14])
 			e["name"] = mustJSON(o.name)
 			e["arguments"] = mustJSON(o.args)
+			if o.pending {
+				e["confirmation_status"] = mustJSON("pending")
+			}
 		case "tool.execution":
 			e["name"] = mustJSON(o.name)
 			e["arguments"] = mustJSON(o.args)
@@ -383,7 +413,7 @@ func flatten(entries []map[string]json.RawMessage) []Entry {
 		out[i] = Entry{
 			Type: str(e["type"]), ID: str(e["id"]), Role: str(e["role"]), Content: chunkText(e["content"]),
 			ToolCallID: str(e["tool_call_id"]), Name: str(e["name"]), Arguments: str(e["arguments"]),
-			Result: str(e["result"]), Raw: raw,
+			Result: str(e["result"]), ConfirmationStatus: str(e["confirmation_status"]), Raw: raw,
 		}
 	}
 	return out

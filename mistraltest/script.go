@@ -32,7 +32,10 @@ type Turn struct {
 	Entries []Entry
 	// Inputs are this request's inputs (a string input is one user message).
 	Inputs []Entry
-	Stream bool
+	// Confirmations are this request's tool_confirmations: tool_call_id to
+	// "allow" or "deny".
+	Confirmations map[string]string
+	Stream        bool
 }
 
 // LastUserMessage is the text of the latest user message.input entry.
@@ -94,7 +97,10 @@ type Entry struct {
 	Name       string // function.call, tool.execution
 	Arguments  string // function.call, tool.execution: JSON text
 	Result     string // function.result
-	Raw        json.RawMessage
+	// ConfirmationStatus is a function.call's "pending", "allowed" or
+	// "denied" ("" for a call the client executes).
+	ConfirmationStatus string
+	Raw                json.RawMessage
 }
 
 // Tool is one declared tool.
@@ -137,18 +143,26 @@ type Reply struct {
 	CutAfterEvents int
 	// Consume, on a failure reply, still records the request's inputs.
 	Consume bool
+	// Stall holds the turn forever, as an API that stopped answering: no
+	// status, no byte, until the client goes away or the server closes. On a
+	// streaming request StallAfterEvents events are sent first.
+	Stall bool
+	// StallAfterEvents, with Stall on a streaming request, is how many events
+	// are sent (and flushed) before the stream goes silent.
+	StallAfterEvents int
 }
 
 // Output is one entry the model produces.
 type Output struct {
-	typ    string
-	text   string
-	chunks []json.RawMessage
-	name   string
-	args   string
-	info   map[string]any
-	prevID string
-	nextID string
+	typ     string
+	pending bool // function.call awaiting a tool confirmation
+	text    string
+	chunks  []json.RawMessage
+	name    string
+	args    string
+	info    map[string]any
+	prevID  string
+	nextID  string
 }
 
 // Text is a message.output entry with text content.
@@ -185,6 +199,17 @@ func Call(name string, args any) Output {
 		s = string(b)
 	}
 	return Output{typ: "function.call", name: name, args: s}
+}
+
+// PendingCall is a function.call the API itself holds for confirmation
+// (confirmation_status "pending"), as for a tool configured with
+// requires_confirmation. The client must not execute it: the next append
+// answers it with tool_confirmations (allow or deny), and the script sees
+// the answer in [Turn.Confirmations].
+func PendingCall(name string, args any) Output {
+	o := Call(name, args)
+	o.pending = true
+	return o
 }
 
 // ToolExecution is a built-in connector run (web_search, code_interpreter, …).

@@ -117,6 +117,17 @@ func (s *Server) streamOutputs(w http.ResponseWriter, c *conversation, outputs [
 	emit("conversation.response.done", map[string]any{"usage": usage})
 }
 
+// stall holds a turn that never completes: for a streaming request with
+// StallAfterEvents, those events are sent first; then nothing until the
+// client goes away (or Close).
+func (s *Server) stall(w http.ResponseWriter, r *http.Request, c *conversation, reply *Reply, stream bool) {
+	if n := reply.StallAfterEvents; n > 0 && stream {
+		outputs := s.materialize(c, reply.Outputs)
+		s.streamOutputs(w, c, outputs, map[string]any{}, n)
+	}
+	<-r.Context().Done()
+}
+
 // split cuts s into pieces of n runes (one empty piece for an empty s).
 func split(s string, n int) []string {
 	r := []rune(s)
