@@ -12,27 +12,32 @@ import (
 	"testing"
 
 	"github.com/mcprun/mcprun/mcpclient"
-	"github.com/mcprun/mcprun/mistraltest"
+	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
 )
 
 // BenchmarkConcurrentRuns runs 1,000 runs at once on one Runner sharing one
 // stdio MCP server (the weather example's), each making a tool call, and
 // reports the process's peak RSS during them (goal: < 200 MiB, no error).
+// The fake API runs in a process of its own, so the peak is the runs' alone.
 func BenchmarkConcurrentRuns(b *testing.B) {
 	bin := filepath.Join(b.TempDir(), "weather-server")
 	if out, err := exec.Command("go", "build", "-o", bin, "../examples/weather/server").CombinedOutput(); err != nil {
 		b.Fatalf("building the weather server: %v\n%s", err, out)
 	}
-	s := mistraltest.NewServer(func(ctx context.Context, t *mistraltest.Turn) (*mistraltest.Reply, error) {
-		if res, ok := t.ResultOf("get_weather"); ok {
-			return mistraltest.Respond(mistraltest.Text(res)), nil
-		}
-		return mistraltest.Respond(mistraltest.Call("get_weather", map[string]string{"location": "Paris"})), nil
-	})
-	defer s.Close()
+	// The fake API in a process of its own: it keeps every request, and
+	// its memory is not the runs'.
+	url := startFakeAPI(b, "-script", "weather", "-key", "location")
+	c, err := mistral.NewClient(mistral.WithServerURL(url), mistral.WithAPIKey("k"))
+	if err != nil {
+		b.Fatal(err)
+	}
 	mc := mcpclient.NewStdio(mcpclient.StdioParams{Command: bin})
-	r := newRunner(b, s, run.WithModel("m"), run.WithMCP(mc))
+	r, err := run.New(c, run.WithModel("m"), run.WithMCP(mc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { r.Close() })
 	if err := r.Connect(context.Background()); err != nil {
 		b.Fatal(err)
 	}
