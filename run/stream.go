@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"slices"
+	"strings"
 
 	"github.com/mcprun/mcprun/mistral"
 )
@@ -88,6 +89,32 @@ type accumulator struct {
 type slot struct {
 	entry  mistral.Entry
 	chunks []mistral.Chunk // message content so far
+
+	// The text being appended to (the last text chunk, or a call's
+	// arguments) grows in a builder, and is written to its field by flush:
+	// adding each delta to the whole string would make a stream quadratic
+	// in its length.
+	text strings.Builder
+	into *string
+}
+
+// appendText appends t to the text at into.
+func (s *slot) appendText(into *string, t string) {
+	if s.into != into {
+		s.flush()
+		s.into = into
+		s.text = strings.Builder{}
+		s.text.WriteString(*into)
+	}
+	s.text.WriteString(t)
+}
+
+// flush writes the text built so far to its field. Appending may go on
+// after it: a strings.Builder never changes what String returned.
+func (s *slot) flush() {
+	if s.into != nil {
+		*s.into = s.text.String()
+	}
 }
 
 func (a *accumulator) at(i int, mk func() mistral.Entry) *slot {
@@ -126,7 +153,7 @@ func (a *accumulator) add(ev mistral.Event) {
 			}
 		})
 		if fc, ok := s.entry.(*mistral.FunctionCallEntry); ok {
-			fc.Arguments += ev.Arguments
+			s.appendText(&fc.Arguments, ev.Arguments)
 		}
 	case *mistral.ToolExecutionStartedEvent:
 		a.at(ev.OutputIndex, func() mistral.Entry {
@@ -140,7 +167,7 @@ func (a *accumulator) add(ev mistral.Event) {
 			return &mistral.ToolExecutionEntry{EntryMeta: mistral.EntryMeta{Object: "entry", Type: mistral.EntryTypeToolExecution, ID: ev.ID}, Name: ev.Name}
 		})
 		if te, ok := s.entry.(*mistral.ToolExecutionEntry); ok {
-			te.Arguments += ev.Arguments
+			s.appendText(&te.Arguments, ev.Arguments)
 		}
 	case *mistral.ToolExecutionDoneEvent:
 		s := a.at(ev.OutputIndex, func() mistral.Entry {
@@ -170,16 +197,20 @@ func (a *accumulator) add(ev mistral.Event) {
 }
 
 func (s *slot) appendChunk(c mistral.Chunk) {
-	if t, ok := c.(*mistral.TextChunk); ok && len(s.chunks) > 0 {
+	t, ok := c.(*mistral.TextChunk)
+	if !ok {
+		s.chunks = append(s.chunks, c)
+		return
+	}
+	if len(s.chunks) > 0 {
 		if last, ok := s.chunks[len(s.chunks)-1].(*mistral.TextChunk); ok {
-			last.Text += t.Text
+			s.appendText(&last.Text, t.Text)
 			return
 		}
 	}
-	if t, ok := c.(*mistral.TextChunk); ok {
-		c = &mistral.TextChunk{Type: mistral.ChunkTypeText, Text: t.Text} // own copy: it is appended to
-	}
-	s.chunks = append(s.chunks, c)
+	own := &mistral.TextChunk{Type: mistral.ChunkTypeText} // own copy: it is appended to
+	s.chunks = append(s.chunks, own)
+	s.appendText(&own.Text, t.Text)
 }
 
 // entries returns the rebuilt entries by output index.
@@ -192,6 +223,7 @@ func (a *accumulator) entries() mistral.Entries {
 	out := make(mistral.Entries, 0, len(idx))
 	for _, i := range idx {
 		s := a.byIndex[i]
+		s.flush()
 		if m, ok := s.entry.(*mistral.MessageOutputEntry); ok {
 			// Plain text stays a string, as the non-streaming API sends it.
 			if len(s.chunks) == 1 {

@@ -2,6 +2,7 @@ package run_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -122,5 +123,40 @@ func TestStreamErrorComesWithPartialResult(t *testing.T) {
 	}
 	if !errors.Is(lastErr, mistral.ErrStreamTruncated) || last == nil || len(last.Result.OutputEntries) != 1 {
 		t.Fatalf("err %v, last %+v after %d events", lastErr, last, n)
+	}
+}
+
+// Adjacent text deltas are merged into one chunk, and text after another
+// kind of chunk starts a chunk of its own.
+func TestStreamRebuildsChunks(t *testing.T) {
+	s := mistraltest.NewServer(func(ctx context.Context, t *mistraltest.Turn) (*mistraltest.Reply, error) {
+		return mistraltest.Respond(mistraltest.Chunks(
+			json.RawMessage(`{"type":"text","text":"ab"}`),
+			json.RawMessage(`{"type":"text","text":"cd"}`),
+			json.RawMessage(`{"type":"image_url","image_url":"https://example.com/a.png"}`),
+			json.RawMessage(`{"type":"text","text":"ef"}`),
+			json.RawMessage(`{"type":"text","text":"gh"}`),
+		)), nil
+	})
+	defer s.Close()
+	r := newRunner(t, s, run.WithModel("m"))
+	var res *run.Result
+	for ev, err := range r.Stream(context.Background(), "go") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if re, ok := ev.(*run.ResultEvent); ok {
+			res = re.Result
+		}
+	}
+	m, ok := res.OutputEntries[0].(*mistral.MessageOutputEntry)
+	if !ok || len(m.Content.Chunks) != 3 {
+		t.Fatalf("entries %+v", res.OutputEntries)
+	}
+	t0, ok0 := m.Content.Chunks[0].(*mistral.TextChunk)
+	_, ok1 := m.Content.Chunks[1].(*mistral.ImageURLChunk)
+	t2, ok2 := m.Content.Chunks[2].(*mistral.TextChunk)
+	if !ok0 || !ok1 || !ok2 || t0.Text != "abcd" || t2.Text != "efgh" {
+		t.Fatalf("chunks %+v", m.Content.Chunks)
 	}
 }
