@@ -7,7 +7,9 @@ import (
 )
 
 // Every test must leave no goroutine behind: not the run's, not the MCP
-// clients', not the HTTP client's.
+// clients', not the HTTP client's. Nothing is ignored, not even a goroutine
+// blocked on a socket or pipe read: a child's stdout reader, an SSE body or
+// a keep-alive connection left open is exactly the leak to catch.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"), goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"), goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+	goleak.VerifyTestMain(m)
 }

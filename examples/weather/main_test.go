@@ -19,7 +19,7 @@ import (
 // The example leaves nothing running: not the run, not the MCP client, not
 // the server process's pipes.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"), goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"), goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+	goleak.VerifyTestMain(m)
 }
 
 // buildServer builds the weather MCP server into a temporary directory.
