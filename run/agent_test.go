@@ -37,7 +37,7 @@ func TestAgentToolsUpdatedBeforeRun(t *testing.T) {
 	}
 	r := newRunner(t, s, run.WithAgent(agent.ID), run.WithFunctions(getLocation), run.WithOutput[WeatherResult]())
 	for range 3 {
-		if _, err := r.Run(ctx, "where is John?"); err != nil {
+		if _, err := r.Run(ctx, mistral.TextInputs("where is John?")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -92,7 +92,7 @@ func TestAgentUpdatesSerialised(t *testing.T) {
 		}
 		r := newRunner(t, s, run.WithAgent(agent.ID), run.WithFunctions(fn))
 		wg.Go(func() {
-			if _, err := r.Run(context.Background(), "hi"); err != nil {
+			if _, err := r.Run(context.Background(), mistral.TextInputs("hi")); err != nil {
 				t.Error(err)
 			}
 		})

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/mistraltest"
 	"github.com/mcprun/mcprun/run"
 )
@@ -32,7 +33,7 @@ func TestCrashingMCPServer(t *testing.T) {
 	defer s.Close()
 	mc := mcpclient.NewStdio(mcpclient.StdioParams{Command: bin, Args: []string{"-mode=crash-after=0"}})
 	r := newRunner(t, s, run.WithModel("m"), run.WithMCP(mc), run.WithContinueOnError(true))
-	res, err := r.Run(context.Background(), "go")
+	res, err := r.Run(context.Background(), mistral.TextInputs("go"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +46,8 @@ func TestCrashingMCPServer(t *testing.T) {
 	if !strings.Contains(crashResult, "Error while executing crash") {
 		t.Fatalf("the model read %s", crashResult)
 	}
-	if !strings.HasPrefix(res.FinalText(), "after the crash: ") {
-		t.Fatalf("final %q", res.FinalText())
+	if !strings.HasPrefix(res.Text(), "after the crash: ") {
+		t.Fatalf("final %q", res.Text())
 	}
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
@@ -60,7 +61,7 @@ func TestHandoffsAndToolExecutionsPassThrough(t *testing.T) {
 		mistraltest.Text("handed over"),
 	)))
 	defer s.Close()
-	res, err := newRunner(t, s, run.WithModel("m")).Run(context.Background(), "x")
+	res, err := newRunner(t, s, run.WithModel("m")).Run(context.Background(), mistral.TextInputs("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestHandoffsAndToolExecutionsPassThrough(t *testing.T) {
 	for _, e := range res.OutputEntries {
 		types = append(types, e.EntryType())
 	}
-	if strings.Join(types, ",") != "tool.execution,agent.handoff,message.output" || res.OutputText() != "handed over" {
-		t.Fatalf("%v %q", types, res.OutputText())
+	if strings.Join(types, ",") != "tool.execution,agent.handoff,message.output" || res.Text() != "handed over" {
+		t.Fatalf("%v %q", types, res.Text())
 	}
 }

@@ -61,12 +61,12 @@ func BenchmarkParallelCalls(b *testing.B) {
 			var t8, t1 time.Duration
 			for b.Loop() {
 				start := time.Now()
-				if _, err := r8.Run(ctx, "go"); err != nil {
+				if _, err := r8.Run(ctx, mistral.TextInputs("go")); err != nil {
 					b.Fatal(err)
 				}
 				t8 += time.Since(start)
 				start = time.Now()
-				if _, err := r1.Run(ctx, "go"); err != nil {
+				if _, err := r1.Run(ctx, mistral.TextInputs("go")); err != nil {
 					b.Fatal(err)
 				}
 				t1 += time.Since(start)
@@ -97,7 +97,7 @@ func BenchmarkTurnOverhead(b *testing.B) {
 	tools, _ := r.Tools(ctx)
 	bare := newBareTurns(b, url, tools)
 	runOnce := func(b *testing.B) {
-		if _, err := r.Run(ctx, "weather"); err != nil {
+		if _, err := r.Run(ctx, mistral.TextInputs("weather")); err != nil {
 			b.Fatal(err)
 		}
 	}

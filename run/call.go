@@ -1,7 +1,10 @@
 package run
 
-// A CallOption adjusts one run of a [Runner] (see [Runner.Run]).
-type CallOption func(*callOptions)
+import "errors"
+
+// A CallOption adjusts one run of a [Runner] (see [Runner.Run]). Like an
+// [Option] it validates its argument: an invalid CallOption fails the call.
+type CallOption func(*callOptions) error
 
 type callOptions struct {
 	conversationID string
@@ -9,15 +12,30 @@ type callOptions struct {
 
 // InConversation continues the conversation of that id (for example a
 // previous [Result.ConversationID]) instead of starting a new one: a chat
-// loop keeps one Runner, and with it its MCP servers.
+// loop keeps one Runner, and with it its MCP servers. It is set per call, so
+// that concurrent runs on one Runner never share a conversation by accident.
+// An empty id is an error.
 func InConversation(id string) CallOption {
-	return func(c *callOptions) { c.conversationID = id }
+	return func(c *callOptions) error {
+		if id == "" {
+			return errors.New("run: InConversation: empty conversation id")
+		}
+		c.conversationID = id
+		return nil
+	}
 }
 
-func callConfig(opts []CallOption) callOptions {
+func callConfig(opts []CallOption) (callOptions, error) {
 	var c callOptions
+	var errs []error
 	for _, o := range opts {
-		o(&c)
+		if o == nil {
+			errs = append(errs, errors.New("run: nil CallOption"))
+			continue
+		}
+		if err := o(&c); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	return c
+	return c, errors.Join(errs...)
 }

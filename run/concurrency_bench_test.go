@@ -49,9 +49,9 @@ func BenchmarkConcurrentRuns(b *testing.B) {
 		errs := make(chan error, runs)
 		for range runs {
 			wg.Go(func() {
-				res, err := r.Run(context.Background(), "weather in Paris")
-				if err == nil && !strings.Contains(res.FinalText(), "Paris") {
-					err = errUnexpected(res.FinalText())
+				res, err := r.Run(context.Background(), mistral.TextInputs("weather in Paris"))
+				if err == nil && !strings.Contains(res.Text(), "Paris") {
+					err = errUnexpected(res.Text())
 				}
 				if err != nil {
 					errs <- err

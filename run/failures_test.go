@@ -59,7 +59,7 @@ func TestToolFailures(t *testing.T) {
 			opts := []run.Option{run.WithModel("m"), run.WithFunctions(boom, panics, hangs, getWeather), run.WithFunctionTimeout(50 * time.Millisecond)}
 
 			// Off: the run stops with a ToolError naming the tool, entries kept.
-			res, err := newRunner(t, s, opts...).Run(context.Background(), "go")
+			res, err := newRunner(t, s, opts...).Run(context.Background(), mistral.TextInputs("go"))
 			var te *run.ToolError
 			if !errors.As(err, &te) || te.Tool != tc.call || (tc.is != nil && !errors.Is(err, tc.is)) {
 				t.Fatalf("err %v, want a ToolError for %s matching %v", err, tc.call, tc.is)
@@ -69,11 +69,11 @@ func TestToolFailures(t *testing.T) {
 			}
 
 			// On: the model reads the error and answers.
-			res, err = newRunner(t, s, append(opts, run.WithContinueOnError(true))...).Run(context.Background(), "go")
+			res, err = newRunner(t, s, append(opts, run.WithContinueOnError(true))...).Run(context.Background(), mistral.TextInputs("go"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := res.FinalText(); !strings.Contains(got, tc.modelIs) {
+			if got := res.Text(); !strings.Contains(got, tc.modelIs) {
 				t.Fatalf("model read %q, want it to contain %q", got, tc.modelIs)
 			}
 		})
@@ -85,7 +85,7 @@ func TestMaxTurns(t *testing.T) {
 		return mistraltest.Respond(mistraltest.Call("get_weather", map[string]string{"city": "Paris"})), nil
 	})
 	defer s.Close()
-	res, err := newRunner(t, s, run.WithModel("m"), run.WithFunctions(getWeather), run.WithMaxTurns(3)).Run(context.Background(), "loop")
+	res, err := newRunner(t, s, run.WithModel("m"), run.WithFunctions(getWeather), run.WithMaxTurns(3)).Run(context.Background(), mistral.TextInputs("loop"))
 	var mt *run.MaxTurnsError
 	if !errors.As(err, &mt) || mt.Turns != 3 || len(res.OutputEntries) != 6 {
 		t.Fatalf("err %v, %d entries", err, len(res.OutputEntries))
@@ -108,12 +108,12 @@ func TestApprovalDenies(t *testing.T) {
 				}
 			},
 		}))
-	res, err := r.Run(context.Background(), "go")
+	res, err := r.Run(context.Background(), mistral.TextInputs("go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.FinalText() != "got: Tool call denied: weather is classified" || len(started) != 1 || len(ended) != 1 {
-		t.Fatalf("%q started %v ended %v", res.FinalText(), started, ended)
+	if res.Text() != "got: Tool call denied: weather is classified" || len(started) != 1 || len(ended) != 1 {
+		t.Fatalf("%q started %v ended %v", res.Text(), started, ended)
 	}
 }
 
@@ -125,7 +125,7 @@ func TestAPIErrorMidRun(t *testing.T) {
 		return mistraltest.Respond(mistraltest.Call("get_weather", map[string]string{"city": "Paris"})), nil
 	})
 	defer s.Close()
-	res, err := newRunner(t, s, run.WithModel("m"), run.WithFunctions(getWeather)).Run(context.Background(), "go")
+	res, err := newRunner(t, s, run.WithModel("m"), run.WithFunctions(getWeather)).Run(context.Background(), mistral.TextInputs("go"))
 	var apiErr *mistral.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 {
 		t.Fatalf("err %v", err)
@@ -142,7 +142,7 @@ func TestCancelDuringToolCall(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	res, err := r.Run(ctx, "go")
+	res, err := r.Run(ctx, mistral.TextInputs("go"))
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
 		t.Fatalf("err %v after %v", err, time.Since(start))
 	}

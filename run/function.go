@@ -45,6 +45,9 @@ func NewFunc[In, Out any](name, description string, fn func(ctx context.Context,
 	if !toolName.MatchString(name) {
 		return nil, fmt.Errorf("run: function name %q: want 1 to 64 of [A-Za-z0-9_-]", name)
 	}
+	if fn == nil {
+		return nil, fmt.Errorf("run: function %q: nil func", name)
+	}
 	t := reflect.TypeFor[In]()
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -103,6 +106,9 @@ func MustFunc[In, Out any](name, description string, fn func(ctx context.Context
 func NewRawFunc(name, description string, schema json.RawMessage, fn func(ctx context.Context, args json.RawMessage) (string, error)) (*Function, error) {
 	if !toolName.MatchString(name) {
 		return nil, fmt.Errorf("run: function name %q: want 1 to 64 of [A-Za-z0-9_-]", name)
+	}
+	if fn == nil {
+		return nil, fmt.Errorf("run: function %q: nil func", name)
 	}
 	if len(schema) == 0 {
 		schema = json.RawMessage(`{"type":"object","properties":{}}`)

@@ -10,6 +10,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/mistraltest"
 	"github.com/mcprun/mcprun/run"
 )
@@ -28,7 +29,7 @@ func TestMaxConcurrentPerServer(t *testing.T) {
 	s := mistraltest.NewServer(fanOut("work", 6, map[string]any{}))
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("m"), run.WithMCP(mcpclient.NewInMemory(srv), run.MaxConcurrent(2)))
-	if _, err := r.Run(context.Background(), "go"); err != nil {
+	if _, err := r.Run(context.Background(), mistral.TextInputs("go")); err != nil {
 		t.Fatal(err)
 	}
 	if p := peak.Load(); p != 2 {
@@ -42,7 +43,7 @@ func TestHugeFunctionResultIsBounded(t *testing.T) {
 	})
 	s := mistraltest.NewServer(fanOut("huge", 1, map[string]any{}))
 	defer s.Close()
-	res, err := newRunner(t, s, run.WithModel("m"), run.WithFunctions(huge)).Run(context.Background(), "go")
+	res, err := newRunner(t, s, run.WithModel("m"), run.WithFunctions(huge)).Run(context.Background(), mistral.TextInputs("go"))
 	if err != nil {
 		t.Fatal(err)
 	}

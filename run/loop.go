@@ -20,27 +20,28 @@ var errStopped = errors.New("run: stream consumer stopped")
 // maxFileSize bounds a downloaded file (WithDownloadFiles).
 const maxFileSize = 256 << 20
 
-// Run sends prompt as a user message and runs the conversation to its final
-// answer. On failure it returns the error together with a Result holding the
-// entries so far: a [*ToolError], a [*MaxTurnsError], a *mistral.APIError,
-// or the context's error.
-func (r *Runner) Run(ctx context.Context, prompt string, opts ...CallOption) (*Result, error) {
-	return r.RunInputs(ctx, mistral.TextInputs(prompt), opts...)
-}
-
-// RunInputs is [Runner.Run] with inputs given as a string or a list of
-// entries (e.g. function results of an earlier run, or an assistant prefix).
-func (r *Runner) RunInputs(ctx context.Context, inputs mistral.Inputs, opts ...CallOption) (*Result, error) {
-	return r.loop(ctx, inputs, callConfig(opts), nil)
+// Run sends inputs and runs the conversation to its final answer: a prompt
+// is mistral.TextInputs("..."); entries (function results of an earlier run,
+// an assistant prefix) are mistral.EntryInputs(...). It starts a new
+// conversation unless [InConversation] continues one. Read the answer with
+// [Result.Text], structured output with [OutputAs].
+//
+// Invalid call options fail the call with nil and the error. Otherwise, on
+// failure Run returns the error together with a Result holding the entries
+// so far: a [*ToolError], a [*MaxTurnsError], a *mistral.APIError, or the
+// context's error.
+func (r *Runner) Run(ctx context.Context, inputs mistral.Inputs, opts ...CallOption) (*Result, error) {
+	call, err := callConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return r.loop(ctx, inputs, call, nil)
 }
 
 // loop is the run: model turn, tool calls, append, until a final answer.
 // emit is nil for a plain run; for a stream it receives every event.
 func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptions, emit func(mistral.Event) bool) (res *Result, err error) {
-	res = &Result{ConversationID: r.cfg.conversationID, InputEntries: inputEntries(inputs)}
-	if call.conversationID != "" {
-		res.ConversationID = call.conversationID
-	}
+	res = &Result{ConversationID: call.conversationID, InputEntries: inputEntries(inputs)}
 	ctx, span := r.tracer.Start(ctx, "invoke_agent "+r.agentOrModel(), trace.WithAttributes(
 		attribute.String("gen_ai.operation.name", "invoke_agent"),
 		attribute.String("gen_ai.provider.name", "mistral_ai"),

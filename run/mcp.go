@@ -1,51 +1,91 @@
 package run
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/mcprun/mcprun/mcpclient"
 )
 
-// An MCPOption configures how an MCP client's tools are offered to the model.
-type MCPOption func(*mcpSource)
+// An MCPOption configures how an MCP client's tools are offered to the model
+// (see [WithMCP]). An invalid MCPOption makes [New] fail.
+type MCPOption func(*mcpSource) error
 
 // Prefix puts p before the name of each of the client's tools (p + name, cut
 // to the 64 characters Mistral allows), so that two servers with a tool of
-// the same name can both be used.
-func Prefix(p string) MCPOption { return func(s *mcpSource) { s.prefix = p } }
+// the same name can both be used. p must be 1 to 63 of [A-Za-z0-9_-].
+func Prefix(p string) MCPOption {
+	return func(s *mcpSource) error {
+		if p == "" || len(p) > 63 || !toolName.MatchString(p) {
+			return fmt.Errorf("run: Prefix %q: want 1 to 63 of [A-Za-z0-9_-]", p)
+		}
+		s.prefix = p
+		return nil
+	}
+}
 
-// Allow offers only the named tools (their MCP names) to the model.
+// Allow offers only the named tools (their MCP names) to the model. It needs
+// at least one name, and no name may be empty.
 func Allow(names ...string) MCPOption {
-	return func(s *mcpSource) {
+	return func(s *mcpSource) error {
+		if err := checkToolNames("Allow", names); err != nil {
+			return err
+		}
 		if s.allow == nil {
 			s.allow = map[string]bool{}
 		}
 		for _, n := range names {
 			s.allow[n] = true
 		}
+		return nil
 	}
 }
 
-// Deny hides the named tools (their MCP names) from the model.
+// Deny hides the named tools (their MCP names) from the model. It needs at
+// least one name, and no name may be empty.
 func Deny(names ...string) MCPOption {
-	return func(s *mcpSource) {
+	return func(s *mcpSource) error {
+		if err := checkToolNames("Deny", names); err != nil {
+			return err
+		}
 		if s.deny == nil {
 			s.deny = map[string]bool{}
 		}
 		for _, n := range names {
 			s.deny[n] = true
 		}
+		return nil
 	}
+}
+
+func checkToolNames(option string, names []string) error {
+	if len(names) == 0 {
+		return fmt.Errorf("run: %s: no tool names", option)
+	}
+	for _, n := range names {
+		if n == "" {
+			return fmt.Errorf("run: %s: empty tool name", option)
+		}
+	}
+	return nil
 }
 
 // MaxConcurrent bounds how many calls to this server run at once, across
 // all runs of the Runner (for servers that handle one request at a time, or
-// rate-limit); the Runner's WithParallelism still bounds each turn.
+// rate-limit); the Runner's WithParallelism still bounds each turn. Without
+// it, calls to the server are bounded only by WithParallelism. n must be at
+// least 1.
 func MaxConcurrent(n int) MCPOption {
-	return func(s *mcpSource) {
-		if n > 0 {
-			s.sem = make(chan struct{}, n)
+	return func(s *mcpSource) error {
+		if n < 1 {
+			return fmt.Errorf("run: MaxConcurrent(%d): must be at least 1", n)
 		}
+		s.sem = make(chan struct{}, n)
+		return nil
 	}
 }
+
+var errNilMCPOption = errors.New("run: nil MCPOption")
 
 // mcpSource is one registered MCP client and its filter.
 type mcpSource struct {

@@ -17,7 +17,9 @@ import (
 	"github.com/mcprun/mcprun/mistral"
 )
 
-// An Option configures a [Runner].
+// An Option configures a [Runner] (see [New]). Each Option validates its
+// argument: an invalid value is an error from New, never a silent default.
+// Leaving an Option out is always valid and gives the documented default.
 type Option func(*config) error
 
 type config struct {
@@ -32,7 +34,6 @@ type config struct {
 	continueOnError bool
 	maxTurns        int
 	parallelism     int
-	conversationID  string
 	funcTimeout     time.Duration
 	approve         func(ctx context.Context, call ToolCall) (allow bool, reason string)
 	hooks           Hooks
@@ -43,17 +44,29 @@ type config struct {
 }
 
 // WithModel runs the conversation on a model (e.g. "mistral-medium-latest").
-// Set a model or an agent ([WithAgent]), not both.
+// Set a model or an agent ([WithAgent]), not both. An empty name is an error.
 func WithModel(model string) Option {
-	return func(c *config) error { c.model = model; return nil }
+	return func(c *config) error {
+		if model == "" {
+			return errors.New("run: WithModel: empty model name")
+		}
+		c.model = model
+		return nil
+	}
 }
 
 // WithAgent runs the conversation with an agent. Before the first run the
 // agent's function tools and response format are updated on the server, as
 // the reference SDK does: its other tools are kept, functions of the same
-// name are replaced.
+// name are replaced. An empty id is an error.
 func WithAgent(agentID string) Option {
-	return func(c *config) error { c.agentID = agentID; return nil }
+	return func(c *config) error {
+		if agentID == "" {
+			return errors.New("run: WithAgent: empty agent id")
+		}
+		c.agentID = agentID
+		return nil
+	}
 }
 
 // WithInstructions sets the system instructions of a model run.
@@ -75,7 +88,8 @@ func WithTools(tools ...mistral.Tool) Option {
 	return func(c *config) error { c.tools = append(c.tools, tools...); return nil }
 }
 
-// WithFunctions registers local functions (see [NewFunc]).
+// WithFunctions registers local functions (see [NewFunc]). A nil function is
+// an error, and so are two functions of the same name (from [New]).
 func WithFunctions(fns ...*Function) Option {
 	return func(c *config) error {
 		for _, f := range fns {
@@ -89,7 +103,8 @@ func WithFunctions(fns ...*Function) Option {
 }
 
 // WithMCP registers an MCP client: each of its tools becomes a function the
-// model can call. The Runner owns the client: [Runner.Close] closes it.
+// model can call; opts choose which and under what names. A nil client is an
+// error. The Runner owns the client: [Runner.Close] closes it.
 // The clients are connected concurrently on [Runner.Connect] or the first run.
 func WithMCP(client *mcpclient.Client, opts ...MCPOption) Option {
 	return func(c *config) error {
@@ -98,7 +113,12 @@ func WithMCP(client *mcpclient.Client, opts ...MCPOption) Option {
 		}
 		src := &mcpSource{client: client}
 		for _, o := range opts {
-			o(src)
+			if o == nil {
+				return errNilMCPOption
+			}
+			if err := o(src); err != nil {
+				return err
+			}
 		}
 		c.mcps = append(c.mcps, src)
 		return nil
@@ -125,9 +145,14 @@ func WithOutput[T any]() Option {
 }
 
 // WithOutputSchema asks for structured output matching a JSON Schema, under
-// a name (strict json_schema response format).
+// a name (strict json_schema response format). The name must not be empty;
+// characters outside [A-Za-z0-9_-] become "_". Decode the answer with
+// [OutputAs].
 func WithOutputSchema(name string, schema json.RawMessage) Option {
 	return func(c *config) error {
+		if name == "" {
+			return errors.New("run: WithOutputSchema: empty name")
+		}
 		if !json.Valid(schema) {
 			return errors.New("run: output schema is not valid JSON")
 		}
@@ -158,7 +183,7 @@ func WithContinueOnError(on bool) Option {
 }
 
 // WithMaxTurns bounds the model turns of a run (default 20); past it the run
-// ends with a [*MaxTurnsError].
+// ends with a [*MaxTurnsError]. n must be at least 1.
 func WithMaxTurns(n int) Option {
 	return func(c *config) error {
 		if n < 1 {
@@ -171,7 +196,7 @@ func WithMaxTurns(n int) Option {
 
 // WithParallelism bounds how many tool calls of one turn run at once
 // (default 8; tools mostly wait on I/O, not on cores). 1 runs them one after
-// another.
+// another; less than 1 is an error.
 func WithParallelism(n int) Option {
 	return func(c *config) error {
 		if n < 1 {
@@ -182,25 +207,32 @@ func WithParallelism(n int) Option {
 	}
 }
 
-// WithConversationID continues an existing conversation instead of starting
-// a new one.
-func WithConversationID(id string) Option {
-	return func(c *config) error { c.conversationID = id; return nil }
-}
-
 // WithFunctionTimeout bounds each call of a Go function (default 60 s, as
 // MCP calls; see mcpclient.WithCallTimeout for those). The function's
 // context is cancelled then, and the call fails with [ErrToolTimeout]
-// whether or not the function returns.
+// whether or not the function returns. d must be positive.
 func WithFunctionTimeout(d time.Duration) Option {
-	return func(c *config) error { c.funcTimeout = d; return nil }
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("run: WithFunctionTimeout(%v): must be positive", d)
+		}
+		c.funcTimeout = d
+		return nil
+	}
 }
 
 // WithApproval sets a hook called before each tool call. Returning false
 // denies the call: the model receives "Tool call denied: REASON" as its
-// result, and the run goes on.
+// result, and the run goes on. Without it every call runs; a nil fn is an
+// error.
 func WithApproval(fn func(ctx context.Context, call ToolCall) (allow bool, reason string)) Option {
-	return func(c *config) error { c.approve = fn; return nil }
+	return func(c *config) error {
+		if fn == nil {
+			return errors.New("run: WithApproval: nil function")
+		}
+		c.approve = fn
+		return nil
+	}
 }
 
 // WithHooks sets callbacks around each tool call, e.g. for progress display.
@@ -210,16 +242,29 @@ func WithHooks(h Hooks) Option {
 
 // WithTracerProvider turns on OpenTelemetry spans (GenAI semantic
 // conventions): one per model turn ("chat MODEL") and one per tool call
-// ("execute_tool NAME"), under one span per run. Off by default.
+// ("execute_tool NAME"), under one span per run. Off by default; a nil tp is
+// an error.
 func WithTracerProvider(tp trace.TracerProvider) Option {
-	return func(c *config) error { c.tracer = tp; return nil }
+	return func(c *config) error {
+		if tp == nil {
+			return errors.New("run: WithTracerProvider: nil TracerProvider")
+		}
+		c.tracer = tp
+		return nil
+	}
 }
 
 // WithLogger sets where the Runner logs (turns, tool calls, skipped updates).
 // By default nothing is logged. Arguments and results are logged at Debug
-// level only.
+// level only. A nil l is an error.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error { c.logger = l; return nil }
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("run: WithLogger: nil logger")
+		}
+		c.logger = l
+		return nil
+	}
 }
 
 // WithDownloadFiles makes a run download the files built-in tools produced

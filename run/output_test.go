@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/mistraltest"
 	"github.com/mcprun/mcprun/run"
 )
@@ -24,7 +25,7 @@ func TestStructuredOutput(t *testing.T) {
 	})
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("m"), run.WithOutput[WeatherResult]())
-	res, err := r.Run(context.Background(), "weather?")
+	res, err := r.Run(context.Background(), mistral.TextInputs("weather?"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,15 +41,67 @@ func TestStructuredOutput(t *testing.T) {
 	if err != nil || w != (WeatherResult{"John", "Paris", 21.5}) {
 		t.Fatalf("%+v %v", w, err)
 	}
-	if raw, err := res.OutputJSON(); err != nil || !json.Valid(raw) {
-		t.Fatal(raw, err)
+	if raw, err := run.OutputAs[json.RawMessage](res); err != nil || !json.Valid(raw) || string(raw) != res.Text() {
+		t.Fatal(string(raw), err)
+	}
+}
+
+// OutputAs refuses an answer with anything after its JSON value: a second
+// value, a stray closing brace, prose. Both decode targets are checked, as
+// json.RawMessage takes another path through the decoder.
+func TestOutputTrailingText(t *testing.T) {
+	valid := `{"user":"John","location":"Paris","temperature":21}`
+	for _, answer := range []string{
+		valid + ` {"user":"Jane"}`,
+		valid + `}`,
+		valid + `]`,
+		valid + ` It is sunny.`,
+		"```json\n" + valid + "\n```\nEnjoy!",
+	} {
+		res := &run.Result{OutputEntries: mistral.Entries{&mistral.MessageOutputEntry{Content: mistral.TextContent(answer)}}}
+		var oe *run.OutputError
+		if w, err := run.OutputAs[WeatherResult](res); !errors.As(err, &oe) || oe.Text != answer {
+			t.Errorf("%q: got %+v, %v", answer, w, err)
+		}
+		if raw, err := run.OutputAs[json.RawMessage](res); !errors.As(err, &oe) {
+			t.Errorf("%q as raw JSON: got %s, %v", answer, raw, err)
+		}
+	}
+	for _, answer := range []string{valid, valid + "\n\t ", "```json\n" + valid + "\n```"} {
+		res := &run.Result{OutputEntries: mistral.Entries{&mistral.MessageOutputEntry{Content: mistral.TextContent(answer)}}}
+		if _, err := run.OutputAs[WeatherResult](res); err != nil {
+			t.Errorf("%q: %v", answer, err)
+		}
+	}
+}
+
+// Text is the last message, and OutputAs decodes that same text, however
+// many messages the run produced.
+func TestTextAndOutputAsAgree(t *testing.T) {
+	s := mistraltest.NewServer(func(ctx context.Context, t *mistraltest.Turn) (*mistraltest.Reply, error) {
+		if _, ok := t.ResultOf("get_weather"); !ok {
+			return mistraltest.Respond(mistraltest.Text("Looking it up."), mistraltest.Call("get_weather", map[string]string{"city": "Paris"})), nil
+		}
+		return mistraltest.Respond(mistraltest.Text("Here it is:"), mistraltest.JSON(WeatherResult{User: "John", Location: "Paris", Temperature: 21})), nil
+	})
+	defer s.Close()
+	res, err := newRunner(t, s, run.WithModel("m"), run.WithFunctions(getWeather), run.WithOutput[WeatherResult]()).Run(context.Background(), mistral.TextInputs("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"user":"John","location":"Paris","temperature":21}`
+	if res.Text() != want {
+		t.Fatalf("text %q", res.Text())
+	}
+	if w, err := run.OutputAs[WeatherResult](res); err != nil || w.Location != "Paris" {
+		t.Fatal(w, err)
 	}
 }
 
 func TestStructuredOutputMismatch(t *testing.T) {
 	for _, answer := range []string{"It is sunny.", `{"user":"John","mood":"happy"}`, `{"user":1}`} {
 		s := mistraltest.NewServer(mistraltest.Sequence(mistraltest.Respond(mistraltest.Text(answer))))
-		res, err := newRunner(t, s, run.WithModel("m"), run.WithOutput[WeatherResult]()).Run(context.Background(), "x")
+		res, err := newRunner(t, s, run.WithModel("m"), run.WithOutput[WeatherResult]()).Run(context.Background(), mistral.TextInputs("x"))
 		s.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -64,7 +117,7 @@ func TestStructuredOutputMismatch(t *testing.T) {
 func TestOutputTolerateFence(t *testing.T) {
 	s := mistraltest.NewServer(mistraltest.Sequence(mistraltest.Respond(mistraltest.Text("```json\n{\"user\":\"a\",\"location\":\"b\",\"temperature\":1}\n```"))))
 	defer s.Close()
-	res, err := newRunner(t, s, run.WithModel("m")).Run(context.Background(), "x")
+	res, err := newRunner(t, s, run.WithModel("m")).Run(context.Background(), mistral.TextInputs("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +126,7 @@ func TestOutputTolerateFence(t *testing.T) {
 	}
 }
 
-func TestOutputTextMarkers(t *testing.T) {
+func TestTextMarkers(t *testing.T) {
 	s := mistraltest.NewServer(nil)
 	defer s.Close()
 	id := s.AddFile("plot.png", "image/png", []byte("PNG..."))
@@ -83,12 +136,12 @@ func TestOutputTextMarkers(t *testing.T) {
 		json.RawMessage(`{"type":"tool_reference","tool":"web_search","title":"Go","url":"https://go.dev"}`),
 	))))
 	defer s2.Close()
-	res, err := newRunner(t, s2, run.WithModel("m")).Run(context.Background(), "x")
+	res, err := newRunner(t, s2, run.WithModel("m")).Run(context.Background(), mistral.TextInputs("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "Here: <File id=" + id + " name=plot.png><Reference title=Go url=https://go.dev>"
-	if got := res.OutputText(); got != want {
+	if got := res.Text(); got != want {
 		t.Fatalf("%q\nwant %q", got, want)
 	}
 	if len(res.Files) != 1 || res.Files[0].Name != "plot.png" || res.Files[0].Tool != "code_interpreter" {
@@ -103,7 +156,7 @@ func TestDownloadFiles(t *testing.T) {
 	})
 	defer s.Close()
 	id = s.AddFile("cat.png", "image/png", []byte("\x89PNG cat"))
-	res, err := newRunner(t, s, run.WithModel("m"), run.WithDownloadFiles(true)).Run(context.Background(), "draw a cat")
+	res, err := newRunner(t, s, run.WithModel("m"), run.WithDownloadFiles(true)).Run(context.Background(), mistral.TextInputs("draw a cat"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/mcprun/mcprun/mistral"
@@ -43,22 +44,16 @@ func (r *Result) Entries() mistral.Entries {
 	return append(out, r.OutputEntries...)
 }
 
-// OutputText returns the text of the message.output entries, joined by
-// newlines. File and reference chunks are rendered as short markers:
-// <File id=ID name=NAME> and <Reference title=TITLE url=URL>.
-func (r *Result) OutputText() string {
-	var parts []string
-	for _, e := range r.OutputEntries {
-		if m, ok := e.(*mistral.MessageOutputEntry); ok {
-			parts = append(parts, contentText(m.Content))
-		}
+// Text returns the model's answer: the text of the run's last
+// message.output entry ("" if there is none, e.g. a run that failed before
+// answering). Earlier messages (such as "Looking it up." before a tool call)
+// stay in OutputEntries. File and reference chunks are rendered as short
+// markers: <File id=ID name=NAME> and <Reference title=TITLE url=URL>.
+// [OutputAs] decodes exactly this text.
+func (r *Result) Text() string {
+	if r == nil {
+		return ""
 	}
-	return strings.Join(parts, "\n")
-}
-
-// FinalText returns the text of the last message.output entry: the model's
-// final answer.
-func (r *Result) FinalText() string {
 	for i := len(r.OutputEntries) - 1; i >= 0; i-- {
 		if m, ok := r.OutputEntries[i].(*mistral.MessageOutputEntry); ok {
 			return contentText(m.Content)
@@ -89,32 +84,26 @@ func contentText(c mistral.Content) string {
 	return b.String()
 }
 
-// OutputJSON returns the final answer as JSON, for runs with structured
-// output. An answer that is not JSON gives an [*OutputError].
-func (r *Result) OutputJSON() (json.RawMessage, error) {
-	text := r.FinalText()
-	raw := []byte(stripFence(text))
-	if !json.Valid(raw) {
-		return nil, &OutputError{Text: text, Err: errors.New("not valid JSON")}
-	}
-	return json.RawMessage(raw), nil
-}
-
-// OutputAs decodes the final answer of a run with structured output (see
-// [WithOutput]) into a T. An answer that does not decode, or carries members
-// T does not have, gives an [*OutputError] holding the raw text.
+// OutputAs decodes the answer of a run with structured output (see
+// [WithOutput]) into a T: exactly the text [Result.Text] returns, less a
+// ```json fence some models put around it. An answer that does not decode,
+// carries members T does not have, or has text after the JSON value gives an
+// [*OutputError] holding the raw text. OutputAs[json.RawMessage] checks that
+// the answer is one JSON value and returns it as is.
 func OutputAs[T any](r *Result) (T, error) {
 	var v T
 	if r == nil {
 		return v, &OutputError{Err: errors.New("no result")}
 	}
-	text := r.FinalText()
+	text := r.Text()
 	dec := json.NewDecoder(strings.NewReader(stripFence(text)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
 		return v, &OutputError{Text: text, Err: err}
 	}
-	if dec.More() {
+	// Anything but white space after the value is refused: another value, a
+	// stray bracket (which dec.More would not report), prose.
+	if _, err := dec.Token(); err != io.EOF {
 		return v, &OutputError{Text: text, Err: errors.New("text after the JSON value")}
 	}
 	return v, nil

@@ -2,6 +2,7 @@ package run_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"sync/atomic"
@@ -31,12 +32,12 @@ func TestRunLocalFunctions(t *testing.T) {
 	s := mistraltest.NewServer(weatherModel)
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("mistral-medium-latest"), run.WithFunctions(getLocation, getWeather))
-	res, err := r.Run(context.Background(), "Weather at John's?")
+	res, err := r.Run(context.Background(), mistral.TextInputs("Weather at John's?"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := `John is at {"city":"Paris"}; 21°C in Paris`
-	if got := res.FinalText(); got != want {
+	if got := res.Text(); got != want {
 		t.Fatalf("final %q, want %q", got, want)
 	}
 	if res.Turns != 3 || res.ConversationID == "" || res.Usage.TotalTokens == 0 {
@@ -52,8 +53,8 @@ func TestRunLocalFunctions(t *testing.T) {
 	if len(res.InputEntries) != 1 || len(res.Entries()) != 7 {
 		t.Fatalf("inputs %d entries %d", len(res.InputEntries), len(res.Entries()))
 	}
-	if got := res.OutputText(); got != "Looking it up.\n"+want {
-		t.Fatalf("output text %q", got)
+	if m, ok := res.OutputEntries[2].(*mistral.MessageOutputEntry); !ok || m.Content.Text != "Looking it up." {
+		t.Fatalf("first message %#v", res.OutputEntries[2])
 	}
 	// The request declared both functions, strict, with the inferred schema.
 	tools := startBody(t, s)["tools"].([]any)
@@ -91,7 +92,7 @@ func TestRunParallelCallsOneAppend(t *testing.T) {
 	})
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("m"), run.WithFunctions(slow), run.WithParallelism(4))
-	res, err := r.Run(context.Background(), "go")
+	res, err := r.Run(context.Background(), mistral.TextInputs("go"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,8 +113,8 @@ func TestRunParallelCallsOneAppend(t *testing.T) {
 			t.Fatalf("result %d = %v", i, got)
 		}
 	}
-	if res.FinalText() != "done" {
-		t.Fatal(res.FinalText())
+	if res.Text() != "done" {
+		t.Fatal(res.Text())
 	}
 }
 
@@ -126,12 +127,12 @@ func TestRunMCPTools(t *testing.T) {
 	})
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("m"), run.WithMCP(inMemoryWeather(), run.Deny("slow")))
-	res, err := r.Run(context.Background(), "weather in Lyon")
+	res, err := r.Run(context.Background(), mistral.TextInputs("weather in Lyon"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.FinalText() != "18°C in Lyon" {
-		t.Fatalf("%q", res.FinalText())
+	if res.Text() != "18°C in Lyon" {
+		t.Fatalf("%q", res.Text())
 	}
 	tools := startBody(t, s)["tools"].([]any)
 	if len(tools) != 1 {
@@ -143,7 +144,7 @@ func TestDuplicateToolNeedsPrefix(t *testing.T) {
 	s := mistraltest.NewServer(mistraltest.Echo())
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("m"), run.WithFunctions(getWeather), run.WithMCP(inMemoryWeather()))
-	if _, err := r.Run(context.Background(), "x"); !errors.Is(err, run.ErrDuplicateTool) {
+	if _, err := r.Run(context.Background(), mistral.TextInputs("x")); !errors.Is(err, run.ErrDuplicateTool) {
 		t.Fatalf("err %v, want ErrDuplicateTool", err)
 	}
 	r2 := newRunner(t, s, run.WithModel("m"), run.WithFunctions(getWeather), run.WithMCP(inMemoryWeather(), run.Prefix("w_")))
@@ -170,23 +171,45 @@ func TestNewValidation(t *testing.T) {
 		"agent+tools":   {run.WithAgent("a"), run.WithTools(mistral.BuiltinTool("web_search"))},
 		"dup functions": {run.WithModel("m"), run.WithFunctions(getWeather, getWeather)},
 		"max turns 0":   {run.WithModel("m"), run.WithMaxTurns(0)},
+		"parallelism 0": {run.WithModel("m"), run.WithParallelism(0)},
+		"empty model":   {run.WithModel("")},
+		"empty agent":   {run.WithAgent("")},
+		"nil function":  {run.WithModel("m"), run.WithFunctions(nil)},
+		"nil option":    {run.WithModel("m"), nil},
+		"nil mcp":       {run.WithModel("m"), run.WithMCP(nil)},
+		"timeout 0":     {run.WithModel("m"), run.WithFunctionTimeout(0)},
+		"timeout < 0":   {run.WithModel("m"), run.WithFunctionTimeout(-time.Second)},
+		"nil approval":  {run.WithModel("m"), run.WithApproval(nil)},
+		"nil tracer":    {run.WithModel("m"), run.WithTracerProvider(nil)},
+		"nil logger":    {run.WithModel("m"), run.WithLogger(nil)},
+		"schema name":   {run.WithModel("m"), run.WithOutputSchema("", json.RawMessage(`{}`))},
+		"schema json":   {run.WithModel("m"), run.WithOutputSchema("x", json.RawMessage(`{`))},
+		"concurrent 0":  {run.WithModel("m"), run.WithMCP(inMemoryWeather(), run.MaxConcurrent(0))},
+		"concurrent -1": {run.WithModel("m"), run.WithMCP(inMemoryWeather(), run.MaxConcurrent(-1))},
+		"empty prefix":  {run.WithModel("m"), run.WithMCP(inMemoryWeather(), run.Prefix(""))},
+		"bad prefix":    {run.WithModel("m"), run.WithMCP(inMemoryWeather(), run.Prefix("a b"))},
+		"allow none":    {run.WithModel("m"), run.WithMCP(inMemoryWeather(), run.Allow())},
+		"allow empty":   {run.WithModel("m"), run.WithMCP(inMemoryWeather(), run.Allow("get_weather", ""))},
+		"deny empty":    {run.WithModel("m"), run.WithMCP(inMemoryWeather(), run.Deny(""))},
+		"nil mcpoption": {run.WithModel("m"), run.WithMCP(inMemoryWeather(), nil)},
 	} {
-		if _, err := run.New(c, opts...); err == nil {
-			t.Errorf("%s: no error", name)
+		if r, err := run.New(c, opts...); err == nil || r != nil {
+			t.Errorf("%s: runner %v, error %v", name, r, err)
 		}
 	}
 }
 
-func TestConversationIDContinues(t *testing.T) {
+// A conversation started by one Runner is continued by another, per call.
+func TestInConversationOtherRunner(t *testing.T) {
 	s := mistraltest.NewServer(mistraltest.Echo())
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("m"))
-	first, err := r.Run(context.Background(), "one")
+	first, err := r.Run(context.Background(), mistral.TextInputs("one"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2 := newRunner(t, s, run.WithModel("m"), run.WithConversationID(first.ConversationID))
-	second, err := r2.Run(context.Background(), "two")
+	r2 := newRunner(t, s, run.WithModel("m"))
+	second, err := r2.Run(context.Background(), mistral.TextInputs("two"), run.InConversation(first.ConversationID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +229,7 @@ func TestRunnerClose(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Run(context.Background(), "x"); !errors.Is(err, run.ErrClosed) {
+	if _, err := r.Run(context.Background(), mistral.TextInputs("x")); !errors.Is(err, run.ErrClosed) {
 		t.Fatalf("after close: %v", err)
 	}
 }
@@ -215,12 +238,12 @@ func TestInConversation(t *testing.T) {
 	s := mistraltest.NewServer(mistraltest.Echo())
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("m"))
-	first, err := r.Run(context.Background(), "one")
+	first, err := r.Run(context.Background(), mistral.TextInputs("one"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var last *run.Result
-	for ev, err := range r.Stream(context.Background(), "two", run.InConversation(first.ConversationID)) {
+	for ev, err := range r.Stream(context.Background(), mistral.TextInputs("two"), run.InConversation(first.ConversationID)) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,7 +252,38 @@ func TestInConversation(t *testing.T) {
 		}
 	}
 	entries, _ := s.Conversation(first.ConversationID)
-	if last.ConversationID != first.ConversationID || len(entries) != 4 || last.FinalText() != "two" {
-		t.Fatalf("conv %q vs %q, %d entries, %q", last.ConversationID, first.ConversationID, len(entries), last.FinalText())
+	if last.ConversationID != first.ConversationID || len(entries) != 4 || last.Text() != "two" {
+		t.Fatalf("conv %q vs %q, %d entries, %q", last.ConversationID, first.ConversationID, len(entries), last.Text())
+	}
+}
+
+// An invalid call option fails that call, before any request, and not the
+// Runner: Run returns nil and the error, Stream one ResultEvent with it.
+func TestInvalidCallOption(t *testing.T) {
+	s := mistraltest.NewServer(mistraltest.Echo())
+	defer s.Close()
+	r := newRunner(t, s, run.WithModel("m"))
+	for name, opt := range map[string]run.CallOption{"empty id": run.InConversation(""), "nil": nil} {
+		res, err := r.Run(context.Background(), mistral.TextInputs("x"), opt)
+		if err == nil || res != nil {
+			t.Errorf("%s: Run gave %v, %v", name, res, err)
+		}
+		var events []mistral.Event
+		var errs []error
+		for ev, err := range r.Stream(context.Background(), mistral.TextInputs("x"), opt) {
+			events, errs = append(events, ev), append(errs, err)
+		}
+		if len(events) != 1 || errs[0] == nil {
+			t.Fatalf("%s: Stream gave %v %v", name, events, errs)
+		}
+		if re, ok := events[0].(*run.ResultEvent); !ok || re.Result != nil {
+			t.Errorf("%s: Stream gave %#v", name, events[0])
+		}
+	}
+	if n := len(s.Requests()); n != 0 {
+		t.Fatalf("%d requests", n)
+	}
+	if res, err := r.Run(context.Background(), mistral.TextInputs("x")); err != nil || res.Text() != "x" {
+		t.Fatalf("after: %v %v", res, err)
 	}
 }

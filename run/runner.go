@@ -41,7 +41,9 @@ type Runner struct {
 }
 
 // New returns a Runner that talks to the API through client. It needs a
-// model ([WithModel]) or an agent ([WithAgent]), not both. New does no I/O:
+// model ([WithModel]) or an agent ([WithAgent]), not both. An invalid option
+// (a nil client or function, an empty name, a bound below 1, two functions
+// of one name) makes New return nil and an error naming it. New does no I/O:
 // MCP clients connect on [Runner.Connect] or on the first run.
 func New(client *mistral.Client, opts ...Option) (*Runner, error) {
 	if client == nil {
@@ -54,6 +56,10 @@ func New(client *mistral.Client, opts ...Option) (*Runner, error) {
 	}}
 	var errs []error
 	for _, o := range opts {
+		if o == nil {
+			errs = append(errs, errors.New("run: nil Option"))
+			continue
+		}
 		if err := o(&r.cfg); err != nil {
 			errs = append(errs, err)
 		}

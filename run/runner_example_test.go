@@ -49,7 +49,7 @@ func ExampleRunner_Run() {
 	}
 	defer r.Close()
 
-	res, err := r.Run(context.Background(), "Tell me the weather in John's location currently.")
+	res, err := r.Run(context.Background(), mistral.TextInputs("Tell me the weather in John's location currently."))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func ExampleRunner_Stream() {
 	r, _ := run.New(client, run.WithModel("mistral-medium-latest"), run.WithFunctions(getWeather))
 	defer r.Close()
 
-	for ev, err := range r.Stream(context.Background(), "Weather in Paris?") {
+	for ev, err := range r.Stream(context.Background(), mistral.TextInputs("Weather in Paris?")) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -53,7 +53,7 @@ func SamplingHandler(client *mistral.Client, model string) func(context.Context,
 		}
 		res := &Result{OutputEntries: resp.Outputs}
 		return &mcp.CreateMessageResult{
-			Content:    &mcp.TextContent{Text: res.FinalText()},
+			Content:    &mcp.TextContent{Text: res.Text()},
 			Model:      model,
 			Role:       "assistant",
 			StopReason: "endTurn",

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcprun/mcprun/internal/testpeers"
 	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/mistraltest"
 	"github.com/mcprun/mcprun/run"
 )
@@ -38,11 +39,11 @@ func TestSamplingAndPromptInstructions(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := newRunner(t, s, run.WithModel("m"), run.WithInstructions(instr), run.WithMCP(mc))
-	res, err := r.Run(context.Background(), "summarise the story")
+	res, err := r.Run(context.Background(), mistral.TextInputs("summarise the story"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := res.FinalText(); got != "sampled: a long story / instructions: You are terse." {
+	if got := res.Text(); got != "sampled: a long story / instructions: You are terse." {
 		t.Fatalf("%q", got)
 	}
 }

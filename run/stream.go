@@ -18,22 +18,22 @@ type ResultEvent struct {
 // EventType implements mistral.Event.
 func (*ResultEvent) EventType() string { return "run.result" }
 
-// Stream runs like [Runner.Run] and yields, as they happen: the API's events
+// Stream runs like [Runner.Run] (same inputs, same call options) and yields, as they happen: the API's events
 // (message.output.delta, function.call.delta, tool.execution.*, ...), a
 // [*ToolStartedEvent] and a [*FunctionResultEvent] for each local tool call,
 // and last a [*ResultEvent] whose entries are rebuilt from the deltas. If the
 // run fails, that last ResultEvent (holding the entries so far) comes with
-// the error, so a loop that stops at the first error still sees it. Breaking out of the loop cancels the
-// run: the request is closed and running tool calls are cancelled and waited
-// for.
-func (r *Runner) Stream(ctx context.Context, prompt string, opts ...CallOption) iter.Seq2[mistral.Event, error] {
-	return r.StreamInputs(ctx, mistral.TextInputs(prompt), opts...)
-}
-
-// StreamInputs is [Runner.Stream] with inputs given as a string or entries.
-func (r *Runner) StreamInputs(ctx context.Context, inputs mistral.Inputs, opts ...CallOption) iter.Seq2[mistral.Event, error] {
-	call := callConfig(opts)
+// the error, so a loop that stops at the first error still sees it. Invalid
+// call options give one ResultEvent with a nil Result and the error.
+// Breaking out of the loop cancels the run: the request is closed and running
+// tool calls are cancelled and waited for.
+func (r *Runner) Stream(ctx context.Context, inputs mistral.Inputs, opts ...CallOption) iter.Seq2[mistral.Event, error] {
+	call, callErr := callConfig(opts)
 	return func(yield func(mistral.Event, error) bool) {
+		if callErr != nil {
+			yield(&ResultEvent{}, callErr)
+			return
+		}
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		stopped := false

@@ -28,12 +28,12 @@ func BenchmarkStreamDeltas(b *testing.B) {
 	b.Cleanup(func() { r.Close() })
 	viaRun := func(b *testing.B) {
 		n := 0
-		for ev, err := range r.Stream(ctx, "go") {
+		for ev, err := range r.Stream(ctx, mistral.TextInputs("go")) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if res, ok := ev.(*run.ResultEvent); ok && len(res.Result.FinalText()) != deltas {
-				b.Fatalf("%d bytes of text", len(res.Result.FinalText()))
+			if res, ok := ev.(*run.ResultEvent); ok && len(res.Result.Text()) != deltas {
+				b.Fatalf("%d bytes of text", len(res.Result.Text()))
 			}
 			n++
 		}

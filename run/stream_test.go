@@ -28,7 +28,7 @@ func TestStreamMatchesRun(t *testing.T) {
 	var text strings.Builder
 	var res *run.Result
 	results := map[string]string{}
-	for ev, err := range r.Stream(context.Background(), "weather at John's") {
+	for ev, err := range r.Stream(context.Background(), mistral.TextInputs("weather at John's")) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestStreamBreakCancels(t *testing.T) {
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("m"), run.WithMCP(inMemoryWeather()))
 	start := time.Now()
-	for ev, err := range r.Stream(context.Background(), "go") {
+	for ev, err := range r.Stream(context.Background(), mistral.TextInputs("go")) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestStreamErrorComesWithPartialResult(t *testing.T) {
 	var last *run.ResultEvent
 	var lastErr error
 	n := 0
-	for ev, err := range r.Stream(context.Background(), "go") {
+	for ev, err := range r.Stream(context.Background(), mistral.TextInputs("go")) {
 		n++
 		if re, ok := ev.(*run.ResultEvent); ok {
 			last = re
@@ -141,7 +141,7 @@ func TestStreamRebuildsChunks(t *testing.T) {
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("m"))
 	var res *run.Result
-	for ev, err := range r.Stream(context.Background(), "go") {
+	for ev, err := range r.Stream(context.Background(), mistral.TextInputs("go")) {
 		if err != nil {
 			t.Fatal(err)
 		}

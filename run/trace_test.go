@@ -8,6 +8,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
+	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/mistraltest"
 	"github.com/mcprun/mcprun/run"
 )
@@ -19,7 +20,7 @@ func TestSpans(t *testing.T) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 	defer tp.Shutdown(context.Background())
 	r := newRunner(t, s, run.WithModel("mistral-small-latest"), run.WithFunctions(getWeather), run.WithTracerProvider(tp))
-	if _, err := r.Run(context.Background(), "go"); err != nil {
+	if _, err := r.Run(context.Background(), mistral.TextInputs("go")); err != nil {
 		t.Fatal(err)
 	}
 	var names []string

@@ -87,12 +87,16 @@ func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []r
 		return err
 	}
 	defer release()
+	var callOpts []run.CallOption
+	if f.conversation != "" {
+		callOpts = append(callOpts, run.InConversation(f.conversation))
+	}
 	var res *run.Result
 	if f.stream {
-		res, err = a.streamRun(ctx, r, prompt, f.jsonOut)
+		res, err = a.streamRun(ctx, r, prompt, f.jsonOut, callOpts...)
 	} else {
 		p.start("waiting for the model")
-		res, err = r.Run(ctx, prompt)
+		res, err = r.Run(ctx, mistral.TextInputs(prompt), callOpts...)
 		p.clear()
 	}
 	if err != nil {
@@ -109,7 +113,7 @@ func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []r
 		fmt.Fprintln(a.stdout)
 		return nil
 	}
-	fmt.Fprintln(a.stdout, res.OutputText())
+	fmt.Fprintln(a.stdout, res.Text())
 	return nil
 }
 
@@ -140,7 +144,7 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 	if err != nil {
 		return nil, nil, release, err
 	}
-	opts := []run.Option{run.WithContinueOnError(f.continueOnError), run.WithMaxTurns(f.maxTurns), run.WithLogger(logger), run.WithConversationID(f.conversation)}
+	opts := []run.Option{run.WithContinueOnError(f.continueOnError), run.WithMaxTurns(f.maxTurns), run.WithLogger(logger)}
 	if f.agent != "" {
 		opts = append(opts, run.WithAgent(f.agent))
 	} else {
@@ -195,7 +199,7 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 
 func (a *app) streamRun(ctx context.Context, r *run.Runner, prompt string, quiet bool, opts ...run.CallOption) (*run.Result, error) {
 	var res *run.Result
-	for ev, err := range r.Stream(ctx, prompt, opts...) {
+	for ev, err := range r.Stream(ctx, mistral.TextInputs(prompt), opts...) {
 		if re, ok := ev.(*run.ResultEvent); ok {
 			res = re.Result
 		}
@@ -237,12 +241,12 @@ func (a *app) printJSON(res *run.Result, structured bool) error {
 		OutputEntries  mistral.Entries `json:"output_entries"`
 		OutputText     string          `json:"output_text"`
 		Output         json.RawMessage `json:"output"`
-	}{res.ConversationID, res.OutputEntries, res.OutputText(), json.RawMessage("null")}
+	}{res.ConversationID, res.OutputEntries, res.Text(), json.RawMessage("null")}
 	if out.OutputEntries == nil {
 		out.OutputEntries = mistral.Entries{}
 	}
 	if structured {
-		raw, err := res.OutputJSON()
+		raw, err := run.OutputAs[json.RawMessage](res)
 		if err != nil {
 			return err
 		}
@@ -274,10 +278,10 @@ func (a *app) printEntries(res *run.Result) {
 			fmt.Fprintf(a.stdout, "  %s\n", e.EntryType())
 		}
 	}
-	if raw, err := res.OutputJSON(); err == nil {
+	if raw, err := run.OutputAs[json.RawMessage](res); err == nil {
 		fmt.Fprintf(a.stdout, "structured output: %s\n", raw)
 	} else {
-		fmt.Fprintln(a.stdout, res.OutputText())
+		fmt.Fprintln(a.stdout, res.Text())
 	}
 }
 

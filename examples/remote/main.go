@@ -52,10 +52,10 @@ func example(ctx context.Context, client *mistral.Client, out io.Writer, url, pr
 	}
 	defer r.Close()
 
-	res, err := r.Run(ctx, prompt)
+	res, err := r.Run(ctx, mistral.TextInputs(prompt))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, res.OutputText())
+	fmt.Fprintln(out, res.Text())
 	return nil
 }

@@ -100,7 +100,7 @@ func example(ctx context.Context, client *mistral.Client, out io.Writer, agentID
 	defer r.Close()
 
 	var res *run.Result
-	for ev, err := range r.Stream(ctx, "Tell me the weather in John's location currently.") {
+	for ev, err := range r.Stream(ctx, mistral.TextInputs("Tell me the weather in John's location currently.")) {
 		if err != nil {
 			return err // breaking out (or returning) cancels the run
 		}

@@ -101,7 +101,7 @@ func example(ctx context.Context, client *mistral.Client, out io.Writer, agentID
 	}
 	defer r.Close()
 
-	res, err := r.Run(ctx, "Tell me the weather in John's location currently.")
+	res, err := r.Run(ctx, mistral.TextInputs("Tell me the weather in John's location currently."))
 	if err != nil {
 		return err
 	}
