@@ -11,9 +11,14 @@ import (
 
 // CreateAgent creates an agent.
 func (c *Client) CreateAgent(ctx context.Context, req *CreateAgentRequest) (*Agent, error) {
+	if req == nil {
+		return nil, errNilRequest
+	}
 	var out Agent
-	err := c.call(ctx, request{method: http.MethodPost, path: "/v1/agents", body: req}, &out)
-	return &out, err
+	if err := c.call(ctx, request{method: http.MethodPost, path: "/v1/agents", body: req}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // GetAgent returns an agent.
@@ -22,8 +27,10 @@ func (c *Client) GetAgent(ctx context.Context, id string) (*Agent, error) {
 		return nil, errors.New("mistral: empty agent id")
 	}
 	var out Agent
-	err := c.call(ctx, request{method: http.MethodGet, path: "/v1/agents/" + url.PathEscape(id)}, &out)
-	return &out, err
+	if err := c.call(ctx, request{method: http.MethodGet, path: "/v1/agents/" + url.PathEscape(id)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // ListAgents returns one page of agents (params may be nil).
@@ -38,8 +45,10 @@ func (c *Client) ListAgents(ctx context.Context, params *ListAgentsParams) ([]Ag
 		path += "?" + q.Encode()
 	}
 	var out []Agent
-	err := c.call(ctx, request{method: http.MethodGet, path: path}, &out)
-	return out, err
+	if err := c.call(ctx, request{method: http.MethodGet, path: path}, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // UpdateAgent changes an agent (PATCH: only the members set are sent).
@@ -47,9 +56,14 @@ func (c *Client) UpdateAgent(ctx context.Context, id string, req *UpdateAgentReq
 	if id == "" {
 		return nil, errors.New("mistral: empty agent id")
 	}
+	if req == nil {
+		return nil, errNilRequest
+	}
 	var out Agent
-	err := c.call(ctx, request{method: http.MethodPatch, path: "/v1/agents/" + url.PathEscape(id), body: req}, &out)
-	return &out, err
+	if err := c.call(ctx, request{method: http.MethodPatch, path: "/v1/agents/" + url.PathEscape(id), body: req}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // GetFile returns a file's metadata.
@@ -58,8 +72,10 @@ func (c *Client) GetFile(ctx context.Context, id string) (*File, error) {
 		return nil, errors.New("mistral: empty file id")
 	}
 	var out File
-	err := c.call(ctx, request{method: http.MethodGet, path: "/v1/files/" + url.PathEscape(id)}, &out)
-	return &out, err
+	if err := c.call(ctx, request{method: http.MethodGet, path: "/v1/files/" + url.PathEscape(id)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // DownloadFile returns a file's content; the caller closes it.

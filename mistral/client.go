@@ -2,6 +2,7 @@ package mistral
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +12,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,65 +32,41 @@ type Client struct {
 	maxEvent   int
 	userAgent  string
 	log        *slog.Logger
+	// sleep waits between retries; tests replace it to see the waits.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
-// Option configures a Client.
-type Option func(*Client)
-
-// WithAPIKey sets the API key (default: the MISTRAL_API_KEY environment variable).
-func WithAPIKey(key string) Option { return func(c *Client) { c.apiKey = key } }
-
-// WithServerURL sets the API's base URL (default: MISTRAL_SERVER_URL, else
-// https://api.mistral.ai). Tests point it at a mistraltest server.
-func WithServerURL(u string) Option { return func(c *Client) { c.serverURL = u } }
-
-// WithHTTPClient sets the HTTP client (default: a client without a global timeout,
-// since streams are long; use contexts for deadlines).
-func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
-
-// WithMaxRetries sets how often a failed request (429, 5xx, connection
-// failure) is retried (default 4; 0 turns retries off).
-func WithMaxRetries(n int) Option { return func(c *Client) { c.maxRetries = max(n, 0) } }
-
-// WithRetryBackoff sets the first and the longest wait between retries
-// (default 500ms and 30s). Retry-After, when the server sends it, wins, capped
-// at 5 minutes.
-func WithRetryBackoff(initial, maxWait time.Duration) Option {
-	return func(c *Client) { c.backoffMin, c.backoffMax = initial, maxWait }
-}
-
-// WithLogger sets the logger (default: discard). Keys and tokens are never logged.
-func WithLogger(l *slog.Logger) Option { return func(c *Client) { c.log = l } }
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
-
-// WithMaxEventSize caps one streamed event (default 16 MiB).
-func WithMaxEventSize(n int) Option { return func(c *Client) { c.maxEvent = n } }
-
-// NewClient returns a client. The API key comes from WithAPIKey or
-// MISTRAL_API_KEY, the server from WithServerURL or MISTRAL_SERVER_URL. A key
-// is required for the real API (ErrNoAPIKey) but not for another server URL,
-// such as a local mistraltest server.
+// NewClient returns a client configured by opts. It reads nothing from the
+// environment: pass FromEnv for MISTRAL_API_KEY and MISTRAL_SERVER_URL.
+//
+// An invalid option is an error naming it. An API key is required for the
+// Mistral API itself (ErrNoAPIKey when none is given and the server is
+// DefaultServerURL) but not for another server, such as a local mistraltest
+// server, which may need none.
 func NewClient(opts ...Option) (*Client, error) {
+	var o options
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, errors.New("mistral: NewClient: nil Option")
+		}
+		if err := opt(&o); err != nil {
+			return nil, fmt.Errorf("mistral: %w", err)
+		}
+	}
 	c := &Client{
-		apiKey:     os.Getenv("MISTRAL_API_KEY"),
-		serverURL:  os.Getenv("MISTRAL_SERVER_URL"),
+		apiKey:     o.apiKey,
+		serverURL:  cmp.Or(o.serverURL, DefaultServerURL),
+		http:       o.http,
 		maxRetries: 4,
-		backoffMin: 500 * time.Millisecond,
-		backoffMax: 30 * time.Second,
-		maxEvent:   16 << 20,
-		userAgent:  "mcprun-go",
+		backoffMin: cmp.Or(o.backoffMin, 500*time.Millisecond),
+		backoffMax: cmp.Or(o.backoffMax, 30*time.Second),
+		maxEvent:   cmp.Or(o.maxEvent, 16<<20),
+		userAgent:  cmp.Or(o.userAgent, "mcprun-go"),
+		log:        o.log,
+		sleep:      sleepCtx,
 	}
-	for _, o := range opts {
-		o(c)
-	}
-	if c.serverURL == "" {
-		c.serverURL = DefaultServerURL
-	}
-	c.serverURL = strings.TrimRight(c.serverURL, "/")
-	if u, err := url.Parse(c.serverURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("mistral: invalid server URL %q", c.serverURL)
+	if o.maxRetries != nil {
+		c.maxRetries = *o.maxRetries
 	}
 	if c.apiKey == "" && c.serverURL == DefaultServerURL {
 		return nil, ErrNoAPIKey
@@ -147,7 +123,7 @@ func (c *Client) do(ctx context.Context, rq request) (*http.Response, error) {
 			apiErr.RequestID = firstHeader(resp.Header, "x-request-id", "mistral-correlation-id")
 			apiErr.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
 			lastErr = apiErr
-			if !apiErr.Temporary() {
+			if !apiErr.Retryable() {
 				return nil, apiErr
 			}
 			wait = apiErr.RetryAfter
@@ -165,13 +141,21 @@ func (c *Client) do(ctx context.Context, rq request) (*http.Response, error) {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "mistral: retrying", slog.String("method", rq.method),
 			slog.String("path", rq.path), slog.Int("attempt", attempt+1), slog.Duration("wait", wait),
 			slog.String("error", lastErr.Error()))
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("mistral: %s %s: %w (last error: %v)", rq.method, rq.path, ctx.Err(), lastErr)
-		case <-t.C:
+		if err := c.sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("mistral: %s %s: %w (last error: %v)", rq.method, rq.path, err, lastErr)
 		}
+	}
+}
+
+// sleepCtx waits d, or returns ctx's error if ctx ends first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

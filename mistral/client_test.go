@@ -52,12 +52,24 @@ func TestStartConversationSendsKeyAndDecodes(t *testing.T) {
 	}
 }
 
+// recordSleeps makes c's waits between retries instant and records them.
+func recordSleeps(c *Client) *[]time.Duration {
+	var waits []time.Duration
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return ctx.Err()
+	}
+	return &waits
+}
+
+// A 429 with Retry-After is retried after exactly that wait; a 503 without
+// one after the backoff.
 func TestRetryAfterThenSuccess(t *testing.T) {
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch n.Add(1) {
 		case 1:
-			w.Header().Set("Retry-After", "0.01")
+			w.Header().Set("Retry-After", "7")
 			w.WriteHeader(429)
 			io.WriteString(w, `{"object":"error","message":"rate limited","type":"rate_limited"}`)
 		case 2:
@@ -67,9 +79,55 @@ func TestRetryAfterThenSuccess(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	_, err := newTestClient(t, srv.URL).StartConversation(context.Background(), &ConversationRequest{Inputs: TextInputs("x"), Model: "m"})
+	c := newTestClient(t, srv.URL, WithRetryBackoff(100*time.Millisecond, time.Second))
+	waits := recordSleeps(c)
+	_, err := c.StartConversation(context.Background(), &ConversationRequest{Inputs: TextInputs("x"), Model: "m"})
 	if err != nil || n.Load() != 3 {
 		t.Fatalf("err %v after %d attempts", err, n.Load())
+	}
+	// The second wait is the backoff's second step, 200ms with jitter: [100ms, 200ms].
+	if len(*waits) != 2 || (*waits)[0] != 7*time.Second || (*waits)[1] < 100*time.Millisecond || (*waits)[1] > 200*time.Millisecond {
+		t.Errorf("waits %v, want [7s, 100ms..200ms]", *waits)
+	}
+}
+
+// The real clock: the second attempt comes no sooner than Retry-After says.
+func TestRetryAfterIsWaited(t *testing.T) {
+	var first, second time.Time
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			first = time.Now()
+			w.Header().Set("Retry-After", "0.2")
+			w.WriteHeader(429)
+			return
+		}
+		second = time.Now()
+		io.WriteString(w, okResponse)
+	}))
+	defer srv.Close()
+	_, err := newTestClient(t, srv.URL).StartConversation(context.Background(), &ConversationRequest{Inputs: TextInputs("x"), Model: "m"})
+	if err != nil || n.Load() != 2 {
+		t.Fatalf("err %v after %d attempts", err, n.Load())
+	}
+	if d := second.Sub(first); d < 200*time.Millisecond {
+		t.Errorf("retried after %v, before Retry-After's 200ms", d)
+	}
+}
+
+// A context that ends during the wait ends the call with the context's error
+// and the last API error.
+func TestRetryWaitCancelled(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "60")
+		w.WriteHeader(429)
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	resp, err := newTestClient(t, srv.URL).StartConversation(ctx, &ConversationRequest{Inputs: TextInputs("x"), Model: "m"})
+	if resp != nil || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "429") {
+		t.Fatalf("resp %v, err %v", resp, err)
 	}
 }
 
@@ -147,16 +205,72 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	}
 }
 
+// NewClient reads no environment; FromEnv does, and options apply in order.
 func TestNoKeyForRealAPI(t *testing.T) {
 	t.Setenv("MISTRAL_API_KEY", "")
 	t.Setenv("MISTRAL_SERVER_URL", "")
-	if _, err := NewClient(); !errors.Is(err, ErrNoAPIKey) {
-		t.Errorf("err %v", err)
+	if _, err := NewClient(FromEnv()); !errors.Is(err, ErrNoAPIKey) {
+		t.Errorf("no key for the real API: err %v", err)
 	}
-	t.Setenv("MISTRAL_SERVER_URL", "http://127.0.0.1:1")
-	c, err := NewClient()
-	if err != nil || c.ServerURL() != "http://127.0.0.1:1" {
-		t.Errorf("env server URL: %v", err)
+	t.Setenv("MISTRAL_API_KEY", secretKey)
+	t.Setenv("MISTRAL_SERVER_URL", "http://127.0.0.1:1/")
+	if _, err := NewClient(); !errors.Is(err, ErrNoAPIKey) {
+		t.Errorf("NewClient without FromEnv read the environment: err %v", err)
+	}
+	c, err := NewClient(WithServerURL("http://127.0.0.1:2"))
+	if err != nil || c.apiKey != "" {
+		t.Errorf("NewClient read MISTRAL_API_KEY: %v %v", err, c)
+	}
+	c, err = NewClient(FromEnv())
+	if err != nil || c.ServerURL() != "http://127.0.0.1:1" || c.apiKey != secretKey {
+		t.Errorf("FromEnv: %v %v", err, c)
+	}
+	c, err = NewClient(FromEnv(), WithServerURL("http://127.0.0.1:3"), WithAPIKey("other"))
+	if err != nil || c.ServerURL() != "http://127.0.0.1:3" || c.apiKey != "other" {
+		t.Errorf("options after FromEnv do not win: %v %v", err, c)
+	}
+	c, err = NewClient(WithAPIKey("other"), FromEnv())
+	if err != nil || c.apiKey != secretKey {
+		t.Errorf("FromEnv after WithAPIKey does not win: %v %v", err, c)
+	}
+	t.Setenv("MISTRAL_SERVER_URL", "ftp://x")
+	if _, err := NewClient(FromEnv()); err == nil || !strings.Contains(err.Error(), "MISTRAL_SERVER_URL") {
+		t.Errorf("invalid MISTRAL_SERVER_URL: err %v", err)
+	}
+}
+
+// Every option checks its argument; NewClient returns its error, wrapped,
+// never a silent default.
+func TestInvalidOptions(t *testing.T) {
+	for name, opt := range map[string]Option{
+		"WithAPIKey":        WithAPIKey(""),
+		"WithServerURL":     WithServerURL("api.mistral.ai"),
+		"WithServerURL ":    WithServerURL(""),
+		"WithServerURL  ":   WithServerURL("https://api.mistral.ai/?x=1"),
+		"WithHTTPClient":    WithHTTPClient(nil),
+		"WithMaxRetries":    WithMaxRetries(-1),
+		"WithRetryBackoff":  WithRetryBackoff(0, time.Second),
+		"WithRetryBackoff ": WithRetryBackoff(2*time.Second, time.Second),
+		"WithLogger":        WithLogger(nil),
+		"WithUserAgent":     WithUserAgent(""),
+		"WithMaxEventSize":  WithMaxEventSize(0),
+		"WithMaxEventSize ": WithMaxEventSize(-5),
+	} {
+		c, err := NewClient(WithAPIKey("k"), opt)
+		if err == nil || c != nil || !strings.HasPrefix(err.Error(), "mistral: "+strings.TrimSpace(name)+": ") {
+			t.Errorf("%s: client %v, err %v", name, c, err)
+		}
+	}
+	_, err := NewClient(WithServerURL("https://user:hunter2@example.com"))
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("URL with credentials: err %v", err)
+	}
+	if _, err := NewClient(nil); err == nil {
+		t.Error("nil Option: no error")
+	}
+	c, err := NewClient(WithAPIKey("k"), WithMaxRetries(0))
+	if err != nil || c.maxRetries != 0 {
+		t.Errorf("WithMaxRetries(0): %v, %d retries", err, c.maxRetries)
 	}
 }
 

@@ -59,11 +59,17 @@ func (c *Content) UnmarshalJSON(data []byte) error {
 	return fmt.Errorf("mistral: content must be a string or chunks, got %.20q", data)
 }
 
-// Chunk is one piece of content. The concrete types are *TextChunk,
-// *ToolFileChunk, *ToolReferenceChunk, *ImageURLChunk, *DocumentURLChunk,
-// *ThinkChunk and *UnknownChunk.
+// Chunk is one piece of content. It is a closed sum type: the concrete
+// types are exactly *TextChunk, *ToolFileChunk, *ToolReferenceChunk,
+// *ImageURLChunk, *DocumentURLChunk, *ThinkChunk and *UnknownChunk (a chunk
+// type this package does not know, kept as raw JSON); no other package can
+// add one. The Go type is the chunk's type: switch on it.
 type Chunk interface {
+	// ChunkType is the chunk's "type" on the wire, e.g. "text", which each
+	// concrete type determines.
 	ChunkType() string
+	// isChunk closes the set of chunk types.
+	isChunk()
 }
 
 // Chunk type names on the wire.
@@ -78,14 +84,12 @@ const (
 
 // TextChunk is a piece of text.
 type TextChunk struct {
-	Type  string                     `json:"type"`
 	Text  string                     `json:"text"`
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // ToolFileChunk is a file a built-in tool produced (image generation, code interpreter).
 type ToolFileChunk struct {
-	Type     string                     `json:"type"`
 	Tool     string                     `json:"tool"`
 	FileID   string                     `json:"file_id"`
 	FileName string                     `json:"file_name,omitempty"`
@@ -95,7 +99,6 @@ type ToolFileChunk struct {
 
 // ToolReferenceChunk is a source a built-in tool cited (web search, document library).
 type ToolReferenceChunk struct {
-	Type        string                     `json:"type"`
 	Tool        string                     `json:"tool"`
 	Title       string                     `json:"title"`
 	URL         string                     `json:"url,omitempty"`
@@ -106,14 +109,12 @@ type ToolReferenceChunk struct {
 
 // ImageURLChunk is an image given by URL (a string or an object with url and detail).
 type ImageURLChunk struct {
-	Type     string                     `json:"type"`
 	ImageURL json.RawMessage            `json:"image_url"`
 	Extra    map[string]json.RawMessage `json:"-"`
 }
 
 // DocumentURLChunk is a document given by URL.
 type DocumentURLChunk struct {
-	Type         string                     `json:"type"`
 	DocumentURL  string                     `json:"document_url"`
 	DocumentName string                     `json:"document_name,omitempty"`
 	Extra        map[string]json.RawMessage `json:"-"`
@@ -121,17 +122,20 @@ type DocumentURLChunk struct {
 
 // ThinkChunk carries a reasoning model's thinking.
 type ThinkChunk struct {
-	Type     string                     `json:"type"`
 	Thinking json.RawMessage            `json:"thinking"`
 	Closed   *bool                      `json:"closed,omitempty"`
 	Extra    map[string]json.RawMessage `json:"-"`
 }
 
-// UnknownChunk is a chunk of a type this package does not know, kept as is.
+// UnknownChunk is a chunk of a type this package does not know, kept as it
+// came and written back unchanged. It is read-only: only decoding makes one.
 type UnknownChunk struct {
-	Type string
-	Raw  json.RawMessage
+	typ string
+	raw json.RawMessage
 }
+
+// Raw returns a copy of the chunk's JSON as it came.
+func (c *UnknownChunk) Raw() json.RawMessage { return append(json.RawMessage(nil), c.raw...) }
 
 // ChunkType implements Chunk.
 func (c *TextChunk) ChunkType() string { return ChunkTypeText }
@@ -151,59 +155,62 @@ func (c *DocumentURLChunk) ChunkType() string { return ChunkTypeDocumentURL }
 // ChunkType implements Chunk.
 func (c *ThinkChunk) ChunkType() string { return ChunkTypeThinking }
 
-// ChunkType implements Chunk.
-func (c *UnknownChunk) ChunkType() string { return c.Type }
+// ChunkType returns the chunk's "type" as it came.
+func (c *UnknownChunk) ChunkType() string { return c.typ }
+
+func (*TextChunk) isChunk()          {}
+func (*ToolFileChunk) isChunk()      {}
+func (*ToolReferenceChunk) isChunk() {}
+func (*ImageURLChunk) isChunk()      {}
+func (*DocumentURLChunk) isChunk()   {}
+func (*ThinkChunk) isChunk()         {}
+func (*UnknownChunk) isChunk()       {}
 
 // MarshalJSON implements json.Marshaler.
 func (c *TextChunk) MarshalJSON() ([]byte, error) {
 	type plain TextChunk
-	p := plain(*c)
-	p.Type = ChunkTypeText
-	return encodeWithExtra(&p, c.Extra)
+	return encodeChunk(ChunkTypeText, (*plain)(c), c.Extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (c *ToolFileChunk) MarshalJSON() ([]byte, error) {
 	type plain ToolFileChunk
-	p := plain(*c)
-	p.Type = ChunkTypeToolFile
-	return encodeWithExtra(&p, c.Extra)
+	return encodeChunk(ChunkTypeToolFile, (*plain)(c), c.Extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (c *ToolReferenceChunk) MarshalJSON() ([]byte, error) {
 	type plain ToolReferenceChunk
-	p := plain(*c)
-	p.Type = ChunkTypeToolReference
-	return encodeWithExtra(&p, c.Extra)
+	return encodeChunk(ChunkTypeToolReference, (*plain)(c), c.Extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (c *ImageURLChunk) MarshalJSON() ([]byte, error) {
 	type plain ImageURLChunk
-	p := plain(*c)
-	p.Type = ChunkTypeImageURL
-	return encodeWithExtra(&p, c.Extra)
+	return encodeChunk(ChunkTypeImageURL, (*plain)(c), c.Extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (c *DocumentURLChunk) MarshalJSON() ([]byte, error) {
 	type plain DocumentURLChunk
-	p := plain(*c)
-	p.Type = ChunkTypeDocumentURL
-	return encodeWithExtra(&p, c.Extra)
+	return encodeChunk(ChunkTypeDocumentURL, (*plain)(c), c.Extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (c *ThinkChunk) MarshalJSON() ([]byte, error) {
 	type plain ThinkChunk
-	p := plain(*c)
-	p.Type = ChunkTypeThinking
-	return encodeWithExtra(&p, c.Extra)
+	return encodeChunk(ChunkTypeThinking, (*plain)(c), c.Extra)
 }
 
 // MarshalJSON writes the chunk back as it came.
-func (c *UnknownChunk) MarshalJSON() ([]byte, error) { return c.Raw, nil }
+func (c *UnknownChunk) MarshalJSON() ([]byte, error) { return c.raw, nil }
+
+// encodeChunk writes a chunk: its "type", which its Go type determines, then
+// its fields (v points to a method-less copy of the chunk type), then the
+// members kept from decoding.
+func encodeChunk(typ string, v any, extra map[string]json.RawMessage) ([]byte, error) {
+	return encodeHeaded([]member{{"type", typ}}, v, extra)
+}
 
 // UnmarshalChunk decodes one chunk by its "type" ("text" when absent).
 func UnmarshalChunk(data []byte) (Chunk, error) {
@@ -215,14 +222,14 @@ func UnmarshalChunk(data []byte) (Chunk, error) {
 	// decode fills v (a method-less copy of the chunk type, so that
 	// json.Unmarshal does not recurse) and the chunk's unknown members.
 	decode := func(v any, extra *map[string]json.RawMessage) {
-		*extra, err = decodeKeepingExtra(data, v)
+		*extra, err = decodeKeepingExtra(data, v, "type")
 	}
 	switch typ {
 	case ChunkTypeText, "":
 		c := &TextChunk{}
 		type plain TextChunk
 		decode((*plain)(c), &c.Extra)
-		c.Type, ch = ChunkTypeText, c
+		ch = c
 	case ChunkTypeToolFile:
 		c := &ToolFileChunk{}
 		type plain ToolFileChunk
@@ -249,7 +256,7 @@ func UnmarshalChunk(data []byte) (Chunk, error) {
 		decode((*plain)(c), &c.Extra)
 		ch = c
 	default:
-		ch = &UnknownChunk{Type: typ, Raw: append(json.RawMessage(nil), data...)}
+		ch = &UnknownChunk{typ: typ, raw: append(json.RawMessage(nil), bytes.TrimSpace(data)...)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("mistral: decoding %s chunk: %w", typ, err)

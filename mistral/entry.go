@@ -8,13 +8,18 @@ import (
 	"time"
 )
 
-// Entry is one item of a conversation. The concrete types are
-// *MessageInputEntry, *MessageOutputEntry, *FunctionCallEntry,
-// *FunctionResultEntry, *ToolExecutionEntry, *AgentHandoffEntry and
-// *UnknownEntry (an entry type this package does not know, kept as raw JSON).
+// Entry is one item of a conversation. It is a closed sum type: the
+// concrete types are exactly *MessageInputEntry, *MessageOutputEntry,
+// *FunctionCallEntry, *FunctionResultEntry, *ToolExecutionEntry,
+// *AgentHandoffEntry and *UnknownEntry (an entry type this package does not
+// know, kept as raw JSON); no other package can add one. The Go type is the
+// entry's type: switch on it. EntryType names it as the wire does.
 type Entry interface {
-	// EntryType is the entry's "type" on the wire, e.g. "function.call".
+	// EntryType is the entry's "type" on the wire, e.g. "function.call",
+	// which each concrete type determines.
 	EntryType() string
+	// isEntry closes the set of entry types.
+	isEntry()
 }
 
 // Entry type names on the wire.
@@ -27,10 +32,10 @@ const (
 	EntryTypeAgentHandoff   = "agent.handoff"
 )
 
-// EntryMeta holds the members every entry has.
+// EntryMeta holds the members every entry has. The "object" ("entry") and
+// "type" members are not fields: the entry's Go type determines them, and
+// they are written from it.
 type EntryMeta struct {
-	Object      string     `json:"object,omitempty"` // "entry"
-	Type        string     `json:"type"`
 	ID          string     `json:"id,omitempty"`
 	CreatedAt   time.Time  `json:"created_at,omitzero"`
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
@@ -99,11 +104,16 @@ type AgentHandoffEntry struct {
 	Extra             map[string]json.RawMessage `json:"-"`
 }
 
-// UnknownEntry is an entry of a type this package does not know, kept as is.
+// UnknownEntry is an entry of a type this package does not know, kept as
+// it came and written back unchanged. It is read-only: only decoding makes
+// one.
 type UnknownEntry struct {
-	Type string
-	Raw  json.RawMessage
+	typ string
+	raw json.RawMessage
 }
+
+// Raw returns a copy of the entry's JSON as it came.
+func (e *UnknownEntry) Raw() json.RawMessage { return append(json.RawMessage(nil), e.raw...) }
 
 // EntryType implements Entry.
 func (e *MessageInputEntry) EntryType() string { return EntryTypeMessageInput }
@@ -123,78 +133,73 @@ func (e *ToolExecutionEntry) EntryType() string { return EntryTypeToolExecution 
 // EntryType implements Entry.
 func (e *AgentHandoffEntry) EntryType() string { return EntryTypeAgentHandoff }
 
-// EntryType implements Entry.
-func (e *UnknownEntry) EntryType() string { return e.Type }
+// EntryType returns the entry's "type" as it came.
+func (e *UnknownEntry) EntryType() string { return e.typ }
+
+func (*MessageInputEntry) isEntry()   {}
+func (*MessageOutputEntry) isEntry()  {}
+func (*FunctionCallEntry) isEntry()   {}
+func (*FunctionResultEntry) isEntry() {}
+func (*ToolExecutionEntry) isEntry()  {}
+func (*AgentHandoffEntry) isEntry()   {}
+func (*UnknownEntry) isEntry()        {}
 
 // NewUserMessage returns a user message.input entry.
 func NewUserMessage(text string) *MessageInputEntry {
-	return &MessageInputEntry{EntryMeta: EntryMeta{Object: "entry", Type: EntryTypeMessageInput}, Role: "user", Content: TextContent(text)}
+	return &MessageInputEntry{Role: "user", Content: TextContent(text)}
 }
 
 // NewFunctionResult returns the function.result entry answering a call.
 func NewFunctionResult(toolCallID, result string) *FunctionResultEntry {
-	return &FunctionResultEntry{EntryMeta: EntryMeta{Object: "entry", Type: EntryTypeFunctionResult}, ToolCallID: toolCallID, Result: result}
+	return &FunctionResultEntry{ToolCallID: toolCallID, Result: result}
 }
 
-// withType fills the object and type members for writing.
-func (m EntryMeta) withType(t string) EntryMeta {
-	m.Type = t
-	if m.Object == "" {
-		m.Object = "entry"
-	}
-	return m
+// encodeEntry writes an entry: the "object" and "type" members its Go type
+// determines, then its fields (v points to a method-less copy of the entry
+// type, so that encoding does not recurse), then the members kept from
+// decoding.
+func encodeEntry(typ string, v any, extra map[string]json.RawMessage) ([]byte, error) {
+	return encodeHeaded([]member{{"object", "entry"}, {"type", typ}}, v, extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (e *MessageInputEntry) MarshalJSON() ([]byte, error) {
 	type plain MessageInputEntry
-	p := plain(*e)
-	p.EntryMeta = p.withType(EntryTypeMessageInput)
-	return encodeWithExtra(&p, e.Extra)
+	return encodeEntry(EntryTypeMessageInput, (*plain)(e), e.Extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (e *MessageOutputEntry) MarshalJSON() ([]byte, error) {
 	type plain MessageOutputEntry
-	p := plain(*e)
-	p.EntryMeta = p.withType(EntryTypeMessageOutput)
-	return encodeWithExtra(&p, e.Extra)
+	return encodeEntry(EntryTypeMessageOutput, (*plain)(e), e.Extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (e *FunctionCallEntry) MarshalJSON() ([]byte, error) {
 	type plain FunctionCallEntry
-	p := plain(*e)
-	p.EntryMeta = p.withType(EntryTypeFunctionCall)
-	return encodeWithExtra(&p, e.Extra)
+	return encodeEntry(EntryTypeFunctionCall, (*plain)(e), e.Extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (e *FunctionResultEntry) MarshalJSON() ([]byte, error) {
 	type plain FunctionResultEntry
-	p := plain(*e)
-	p.EntryMeta = p.withType(EntryTypeFunctionResult)
-	return encodeWithExtra(&p, e.Extra)
+	return encodeEntry(EntryTypeFunctionResult, (*plain)(e), e.Extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (e *ToolExecutionEntry) MarshalJSON() ([]byte, error) {
 	type plain ToolExecutionEntry
-	p := plain(*e)
-	p.EntryMeta = p.withType(EntryTypeToolExecution)
-	return encodeWithExtra(&p, e.Extra)
+	return encodeEntry(EntryTypeToolExecution, (*plain)(e), e.Extra)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (e *AgentHandoffEntry) MarshalJSON() ([]byte, error) {
 	type plain AgentHandoffEntry
-	p := plain(*e)
-	p.EntryMeta = p.withType(EntryTypeAgentHandoff)
-	return encodeWithExtra(&p, e.Extra)
+	return encodeEntry(EntryTypeAgentHandoff, (*plain)(e), e.Extra)
 }
 
 // MarshalJSON writes the entry back as it came.
-func (e *UnknownEntry) MarshalJSON() ([]byte, error) { return e.Raw, nil }
+func (e *UnknownEntry) MarshalJSON() ([]byte, error) { return e.raw, nil }
 
 // UnmarshalEntry decodes one entry by its "type". An entry of an unknown type
 // becomes an *UnknownEntry; only malformed JSON is an error.
@@ -205,7 +210,7 @@ func UnmarshalEntry(data []byte) (Entry, error) {
 	}
 	var e Entry
 	decode := func(v any, extra *map[string]json.RawMessage) {
-		*extra, err = decodeKeepingExtra(data, v)
+		*extra, err = decodeKeepingExtra(data, v, "object", "type")
 	}
 	switch typ {
 	case EntryTypeMessageInput:
@@ -235,7 +240,7 @@ func UnmarshalEntry(data []byte) (Entry, error) {
 			if err == nil {
 				type flat FunctionCallEntry
 				var f flat
-				x.Extra, err = decodeKeepingExtraExcept(data, &f, "arguments")
+				x.Extra, err = decodeKeepingExtraExcept(data, &f, "arguments", "object", "type")
 			}
 		}
 		e = x
@@ -259,7 +264,7 @@ func UnmarshalEntry(data []byte) (Entry, error) {
 			if err == nil {
 				type flat ToolExecutionEntry
 				var f flat
-				x.Extra, err = decodeKeepingExtraExcept(data, &f, "arguments")
+				x.Extra, err = decodeKeepingExtraExcept(data, &f, "arguments", "object", "type")
 			}
 		}
 		e = x
@@ -269,7 +274,7 @@ func UnmarshalEntry(data []byte) (Entry, error) {
 		decode((*plain)(x), &x.Extra)
 		e = x
 	default:
-		e = &UnknownEntry{Type: typ, Raw: append(json.RawMessage(nil), bytes.TrimSpace(data)...)}
+		e = &UnknownEntry{typ: typ, raw: append(json.RawMessage(nil), bytes.TrimSpace(data)...)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("mistral: decoding %s entry: %w", typ, err)
@@ -277,15 +282,17 @@ func UnmarshalEntry(data []byte) (Entry, error) {
 	return e, nil
 }
 
-// decodeKeepingExtraExcept is decodeKeepingExtra for a struct whose member
-// named skip is decoded by hand: it only computes the extras.
-func decodeKeepingExtraExcept(data []byte, v any, skip string) (map[string]json.RawMessage, error) {
+// decodeKeepingExtraExcept is decodeKeepingExtra for a struct whose members
+// named skip are decoded by hand: it only computes the extras.
+func decodeKeepingExtraExcept(data []byte, v any, skip ...string) (map[string]json.RawMessage, error) {
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(data, &all); err != nil {
 		return nil, err
 	}
 	known := knownKeys(derefType(v))
-	known[skip] = true
+	for _, k := range skip {
+		known[k] = true
+	}
 	for k := range all {
 		if known[k] {
 			delete(all, k)

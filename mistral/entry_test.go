@@ -132,8 +132,8 @@ func TestRequestWireNames(t *testing.T) {
 		Tools:          []Tool{NewFunctionTool("f", "d", json.RawMessage(`{"type":"object"}`), true), BuiltinTool("web_search")},
 		CompletionArgs: &CompletionArgs{ResponseFormat: JSONSchemaFormat("out", json.RawMessage(`{"type":"object"}`), true)},
 	}
-	b, _ := json.Marshal(req)
-	want := `{"inputs":"x","stream":false,"instructions":"be brief","tools":[{"type":"function","function":{"name":"f","description":"d","strict":true,"parameters":{"type":"object"}}},{"type":"web_search"}],"completion_args":{"response_format":{"type":"json_schema","json_schema":{"name":"out","schema":{"type":"object"},"strict":true}}},"model":"m"}`
+	b, _ := json.Marshal(conversationWire{&req, false})
+	want := `{"inputs":"x","instructions":"be brief","tools":[{"type":"function","function":{"name":"f","description":"d","strict":true,"parameters":{"type":"object"}}},{"type":"web_search"}],"completion_args":{"response_format":{"type":"json_schema","json_schema":{"name":"out","schema":{"type":"object"},"strict":true}}},"model":"m","stream":false}`
 	if string(b) != want {
 		t.Errorf("request\n got %s\nwant %s", b, want)
 	}

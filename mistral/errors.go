@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -36,13 +37,18 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Temporary reports whether retrying the request later may succeed (429, 5xx).
-func (e *APIError) Temporary() bool {
-	return e.StatusCode == 429 || e.StatusCode >= 500
+// Retryable reports whether sending the same request again later may
+// succeed: the API was rate limiting (429) or failing (5xx). The client
+// retries these itself (see WithMaxRetries); an APIError it returns that is
+// Retryable has used up its retries or had its context end.
+func (e *APIError) Retryable() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
 }
 
-// ErrNoAPIKey is returned by NewClient when no API key is given for the real API.
-var ErrNoAPIKey = errors.New("mistral: no API key: set MISTRAL_API_KEY or use WithAPIKey")
+// ErrNoAPIKey is returned by NewClient when the server is the Mistral API
+// (DefaultServerURL) and no API key was given, neither by WithAPIKey nor by
+// FromEnv from MISTRAL_API_KEY.
+var ErrNoAPIKey = errors.New("mistral: no API key for the Mistral API: use WithAPIKey, or FromEnv with MISTRAL_API_KEY set")
 
 // ErrStreamTruncated means a stream ended before conversation.response.done.
 var ErrStreamTruncated = errors.New("mistral: stream ended before conversation.response.done")

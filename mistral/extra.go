@@ -6,6 +6,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -15,8 +16,12 @@ func knownKeys(t reflect.Type) map[string]bool {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			for k := range knownKeys(f.Type) { // embedded: its members are ours
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if f.Anonymous && name == "" && ft.Kind() == reflect.Struct {
+			for k := range knownKeys(ft) { // embedded: its members are ours
 				keys[k] = true
 			}
 			continue
@@ -34,11 +39,15 @@ func knownKeys(t reflect.Type) map[string]bool {
 
 // decodeKeepingExtra decodes data into v (a pointer to a struct whose fields
 // carry json tags) and returns the members v has no field for, so that they can
-// be written back unchanged: the API may add fields we do not know yet.
-func decodeKeepingExtra(data []byte, v any) (map[string]json.RawMessage, error) {
+// be written back unchanged: the API may add fields we do not know yet. The
+// members named in skip (the "type" that chose v's type) are neither.
+func decodeKeepingExtra(data []byte, v any, skip ...string) (map[string]json.RawMessage, error) {
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(data, &all); err != nil {
 		return nil, err
+	}
+	for _, k := range skip {
+		delete(all, k)
 	}
 	// Only members named exactly as a field fill it: encoding/json alone
 	// would also match "Type" or "tYpe" to "type", and then write both back.
@@ -107,6 +116,45 @@ func encodeWithExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
+}
+
+// member is one JSON member with a string value.
+type member struct{ name, value string }
+
+// encodeHeaded writes v with extra (as encodeWithExtra does) after the
+// members in head: those its Go type determines, which win over a member
+// of the same name in extra.
+func encodeHeaded(head []member, v any, extra map[string]json.RawMessage) ([]byte, error) {
+	for _, m := range head {
+		if _, ok := extra[m.name]; ok {
+			extra = maps.Clone(extra)
+			for _, m := range head {
+				delete(extra, m.name)
+			}
+			break
+		}
+	}
+	body, err := encodeWithExtra(v, extra)
+	if err != nil {
+		return nil, err
+	}
+	out := []byte{'{'}
+	for i, m := range head {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = strconv.AppendQuote(out, m.name) // names are ASCII constants
+		out = append(out, ':')
+		vb, err := json.Marshal(m.value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, vb...)
+	}
+	if len(body) > 2 { // not "{}"
+		out = append(out, ',')
+	}
+	return append(out, body[1:]...), nil
 }
 
 // derefType is the struct type behind a pointer.

@@ -50,7 +50,6 @@ func (in *Inputs) UnmarshalJSON(data []byte) error {
 // instructions, tools and completion args) or with an agent.
 type ConversationRequest struct {
 	Inputs           Inputs          `json:"inputs"`
-	Stream           bool            `json:"stream"` // set by the client's methods
 	Store            *bool           `json:"store,omitempty"`
 	HandoffExecution string          `json:"handoff_execution,omitempty"` // "client" or "server"
 	Instructions     string          `json:"instructions,omitempty"`
@@ -67,7 +66,6 @@ type ConversationRequest struct {
 // AppendRequest adds inputs (messages, function results) to a conversation.
 type AppendRequest struct {
 	Inputs            Inputs                 `json:"inputs,omitzero"` // may be empty when ToolConfirmations answer everything
-	Stream            bool                   `json:"stream"`          // set by the client's methods
 	Store             *bool                  `json:"store,omitempty"`
 	HandoffExecution  string                 `json:"handoff_execution,omitempty"`
 	CompletionArgs    *CompletionArgs        `json:"completion_args,omitempty"`
@@ -83,7 +81,6 @@ type ToolCallConfirmation struct {
 // RestartRequest restarts a conversation from one of its entries.
 type RestartRequest struct {
 	Inputs           Inputs          `json:"inputs"`
-	Stream           bool            `json:"stream"` // set by the client's methods
 	Store            *bool           `json:"store,omitempty"`
 	HandoffExecution string          `json:"handoff_execution,omitempty"`
 	CompletionArgs   *CompletionArgs `json:"completion_args,omitempty"`

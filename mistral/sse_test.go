@@ -170,3 +170,42 @@ func FuzzUnmarshalEvent(f *testing.F) {
 		}
 	})
 }
+
+// readAllSSE returns the raw events of a stream, fields and all.
+func readAllSSE(t *testing.T, r io.Reader) []sseEvent {
+	t.Helper()
+	sr := newSSEReader(r, 1<<20)
+	var out []sseEvent
+	for {
+		ev, err := sr.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, sseEvent{Event: ev.Event, Data: append([]byte(nil), ev.Data...), ID: ev.ID})
+	}
+}
+
+// The event-stream grammar ends a line with CRLF, LF or CR alone. Each
+// gives the same events (type, multi-line data, id) as LF, also when a CRLF
+// is split between two reads.
+func TestSSELineEndings(t *testing.T) {
+	lf := "event: a\nid: 1\ndata: x\ndata: y\n\n: comment\n\nevent: b\ndata: {\"k\":2}\n\ndata: z\n"
+	want := readAllSSE(t, strings.NewReader(lf))
+	if len(want) != 3 || want[0].Event != "a" || want[0].ID != "1" || string(want[0].Data) != "x\ny" || want[1].Event != "b" || string(want[2].Data) != "z" {
+		t.Fatalf("LF stream parsed as %+v", want)
+	}
+	for name, s := range map[string]string{
+		"CRLF": strings.ReplaceAll(lf, "\n", "\r\n"),
+		"CR":   strings.ReplaceAll(lf, "\n", "\r"),
+	} {
+		if got := readAllSSE(t, strings.NewReader(s)); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %+v\nwant %+v", name, got, want)
+		}
+		if got := readAllSSE(t, iotest.OneByteReader(strings.NewReader(s))); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s one byte at a time: %+v\nwant %+v", name, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package mistraltest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -236,7 +237,13 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 		ResponseFormat: format, Entries: flatten(all), Inputs: flatten(stamped), Stream: stream,
 		Confirmations: conf,
 	}
-	reply, err := s.script(r.Context(), t)
+	var reply *Reply
+	var err error
+	if s.script == nil {
+		err = errors.New("mistraltest: the server has no Script")
+	} else {
+		reply, err = s.script(r.Context(), t)
+	}
 	if err == nil && reply == nil {
 		err = fmt.Errorf("mistraltest: script returned no reply")
 	}

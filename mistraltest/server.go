@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -44,27 +46,80 @@ type Request struct {
 	Header http.Header // without Authorization
 }
 
-// Option configures a Server.
-type Option func(*Server)
+// Option configures a Server. Each option checks its argument; since
+// NewServer, like httptest.NewServer, returns no error, an invalid option
+// makes it panic with a message naming the option (a test's set-up bug).
+type Option func(*options) error
 
-// WithAPIKey requires this exact bearer key (401 otherwise).
-func WithAPIKey(key string) Option { return func(s *Server) { s.apiKey = key } }
+// options is what the Options set; its zero value is every default.
+type options struct {
+	apiKey    string
+	noAuth    bool
+	model     string
+	deltaSize int
+	log       *slog.Logger
+}
+
+// WithAPIKey requires this exact bearer key (401 otherwise). By default any
+// non-empty bearer token is accepted. An empty key is invalid.
+func WithAPIKey(key string) Option {
+	return func(o *options) error {
+		if key == "" {
+			return errors.New("WithAPIKey: empty key")
+		}
+		o.apiKey = key
+		return nil
+	}
+}
 
 // WithoutAuth accepts requests without an Authorization header. By default a
 // bearer token (any) is required, as the real API does.
-func WithoutAuth() Option { return func(s *Server) { s.noAuth = true } }
+func WithoutAuth() Option {
+	return func(o *options) error {
+		o.noAuth = true
+		return nil
+	}
+}
 
-// WithLogger logs each request.
-func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
+// WithLogger logs each request at Debug (default: discard).
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error {
+		if l == nil {
+			return errors.New("WithLogger: nil logger")
+		}
+		o.log = l
+		return nil
+	}
+}
 
 // WithModelName is the model name written into outputs of agent runs and
 // the default for agents (default "mistral-medium-latest").
-func WithModelName(m string) Option { return func(s *Server) { s.model = m } }
+func WithModelName(m string) Option {
+	return func(o *options) error {
+		if m == "" {
+			return errors.New("WithModelName: empty name")
+		}
+		o.model = m
+		return nil
+	}
+}
 
-// WithDeltaSize sets how many characters each streamed delta carries (default 8).
-func WithDeltaSize(n int) Option { return func(s *Server) { s.deltaSize = max(n, 1) } }
+// WithDeltaSize sets how many characters each streamed delta carries
+// (default 8); it must be positive.
+func WithDeltaSize(n int) Option {
+	return func(o *options) error {
+		if n <= 0 {
+			return fmt.Errorf("WithDeltaSize: size must be positive, got %d", n)
+		}
+		o.deltaSize = n
+		return nil
+	}
+}
 
-// NewServer starts a server on 127.0.0.1 with a random port.
+// NewServer starts a server on 127.0.0.1 with a random port. script plays
+// the model; a nil script answers every model turn with an error (a 500, or
+// a conversation.response.error event), for tests of agents and files only.
+// NewServer panics if an option is invalid (see Option).
 func NewServer(script Script, opts ...Option) *Server {
 	s := NewUnstartedServer(script, opts...)
 	s.Start()
@@ -72,10 +127,22 @@ func NewServer(script Script, opts ...Option) *Server {
 }
 
 // NewUnstartedServer returns a server that Start starts, or whose Handler
-// another listener serves (as `mcprun mock-server` does).
+// another listener serves (as `mcprun mock-server` does). It panics if an
+// option is invalid (see Option).
 func NewUnstartedServer(script Script, opts ...Option) *Server {
+	var o options
+	for _, opt := range opts {
+		if opt == nil {
+			panic("mistraltest: NewServer: nil Option")
+		}
+		if err := opt(&o); err != nil {
+			panic("mistraltest: NewServer: " + err.Error())
+		}
+	}
 	s := &Server{
 		script:    script,
+		apiKey:    o.apiKey,
+		noAuth:    o.noAuth,
 		model:     "mistral-medium-latest",
 		deltaSize: 8,
 		log:       slog.New(slog.DiscardHandler),
@@ -83,8 +150,14 @@ func NewUnstartedServer(script Script, opts ...Option) *Server {
 		agents:    map[string]map[string]any{},
 		files:     map[string]*file{},
 	}
-	for _, o := range opts {
-		o(s)
+	if o.model != "" {
+		s.model = o.model
+	}
+	if o.deltaSize != 0 {
+		s.deltaSize = o.deltaSize
+	}
+	if o.log != nil {
+		s.log = o.log
 	}
 	s.routes()
 	s.ts = httptest.NewUnstartedServer(s.mux)

@@ -297,3 +297,24 @@ func TestConcurrentConversations(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// An invalid option is a set-up bug: NewServer panics, naming the option.
+func TestInvalidOptionPanics(t *testing.T) {
+	for name, opt := range map[string]mistraltest.Option{
+		"WithAPIKey":    mistraltest.WithAPIKey(""),
+		"WithDeltaSize": mistraltest.WithDeltaSize(0),
+		"WithLogger":    mistraltest.WithLogger(nil),
+		"WithModelName": mistraltest.WithModelName(""),
+	} {
+		func() {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.HasPrefix(msg, "mistraltest: NewServer: "+name+": ") {
+					t.Errorf("%s: panic %q", name, msg)
+				}
+			}()
+			s := mistraltest.NewServer(mistraltest.Echo(), opt)
+			s.Close()
+		}()
+	}
+}

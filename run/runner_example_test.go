@@ -13,7 +13,7 @@ import (
 // The reference SDK's weather example: a local function, structured output,
 // and a model that calls the function before answering. mistraltest plays
 // the model here; against the real API, build the client with
-// mistral.NewClient() and MISTRAL_API_KEY set.
+// mistral.NewClient(mistral.FromEnv()) and MISTRAL_API_KEY set.
 func ExampleRunner_Run() {
 	srv := mistraltest.NewServer(func(ctx context.Context, t *mistraltest.Turn) (*mistraltest.Reply, error) {
 		if _, ok := t.ResultOf("get_location"); !ok {

@@ -134,12 +134,12 @@ func (a *accumulator) add(ev mistral.Event) {
 	case *mistral.MessageOutputDeltaEvent:
 		s := a.at(ev.OutputIndex, func() mistral.Entry {
 			return &mistral.MessageOutputEntry{
-				EntryMeta: mistral.EntryMeta{Object: "entry", Type: mistral.EntryTypeMessageOutput, ID: ev.ID, CreatedAt: ev.CreatedAt},
+				EntryMeta: mistral.EntryMeta{ID: ev.ID, CreatedAt: ev.CreatedAt},
 				Model:     ev.Model, AgentID: ev.AgentID, Role: ev.Role,
 			}
 		})
 		if ev.Content.Chunks == nil {
-			s.appendChunk(&mistral.TextChunk{Type: mistral.ChunkTypeText, Text: ev.Content.Text})
+			s.appendChunk(&mistral.TextChunk{Text: ev.Content.Text})
 		}
 		for _, c := range ev.Content.Chunks {
 			s.appendChunk(c)
@@ -147,7 +147,7 @@ func (a *accumulator) add(ev mistral.Event) {
 	case *mistral.FunctionCallDeltaEvent:
 		s := a.at(ev.OutputIndex, func() mistral.Entry {
 			return &mistral.FunctionCallEntry{
-				EntryMeta: mistral.EntryMeta{Object: "entry", Type: mistral.EntryTypeFunctionCall, ID: ev.ID, CreatedAt: ev.CreatedAt},
+				EntryMeta: mistral.EntryMeta{ID: ev.ID, CreatedAt: ev.CreatedAt},
 				Model:     ev.Model, AgentID: ev.AgentID, Name: ev.Name, ToolCallID: ev.ToolCallID,
 				ConfirmationStatus: ev.ConfirmationStatus,
 			}
@@ -158,20 +158,20 @@ func (a *accumulator) add(ev mistral.Event) {
 	case *mistral.ToolExecutionStartedEvent:
 		a.at(ev.OutputIndex, func() mistral.Entry {
 			return &mistral.ToolExecutionEntry{
-				EntryMeta: mistral.EntryMeta{Object: "entry", Type: mistral.EntryTypeToolExecution, ID: ev.ID, CreatedAt: ev.CreatedAt},
+				EntryMeta: mistral.EntryMeta{ID: ev.ID, CreatedAt: ev.CreatedAt},
 				Model:     ev.Model, AgentID: ev.AgentID, Name: ev.Name, Arguments: ev.Arguments,
 			}
 		})
 	case *mistral.ToolExecutionDeltaEvent:
 		s := a.at(ev.OutputIndex, func() mistral.Entry {
-			return &mistral.ToolExecutionEntry{EntryMeta: mistral.EntryMeta{Object: "entry", Type: mistral.EntryTypeToolExecution, ID: ev.ID}, Name: ev.Name}
+			return &mistral.ToolExecutionEntry{EntryMeta: mistral.EntryMeta{ID: ev.ID}, Name: ev.Name}
 		})
 		if te, ok := s.entry.(*mistral.ToolExecutionEntry); ok {
 			s.appendText(&te.Arguments, ev.Arguments)
 		}
 	case *mistral.ToolExecutionDoneEvent:
 		s := a.at(ev.OutputIndex, func() mistral.Entry {
-			return &mistral.ToolExecutionEntry{EntryMeta: mistral.EntryMeta{Object: "entry", Type: mistral.EntryTypeToolExecution, ID: ev.ID}, Name: ev.Name}
+			return &mistral.ToolExecutionEntry{EntryMeta: mistral.EntryMeta{ID: ev.ID}, Name: ev.Name}
 		})
 		if te, ok := s.entry.(*mistral.ToolExecutionEntry); ok {
 			te.Info = ev.Info
@@ -181,14 +181,14 @@ func (a *accumulator) add(ev mistral.Event) {
 		}
 	case *mistral.AgentHandoffStartedEvent:
 		s := a.at(ev.OutputIndex, func() mistral.Entry {
-			return &mistral.AgentHandoffEntry{EntryMeta: mistral.EntryMeta{Object: "entry", Type: mistral.EntryTypeAgentHandoff, ID: ev.ID, CreatedAt: ev.CreatedAt}}
+			return &mistral.AgentHandoffEntry{EntryMeta: mistral.EntryMeta{ID: ev.ID, CreatedAt: ev.CreatedAt}}
 		})
 		if h, ok := s.entry.(*mistral.AgentHandoffEntry); ok {
 			h.PreviousAgentID, h.PreviousAgentName = ev.PreviousAgentID, ev.PreviousAgentName
 		}
 	case *mistral.AgentHandoffDoneEvent:
 		s := a.at(ev.OutputIndex, func() mistral.Entry {
-			return &mistral.AgentHandoffEntry{EntryMeta: mistral.EntryMeta{Object: "entry", Type: mistral.EntryTypeAgentHandoff, ID: ev.ID}}
+			return &mistral.AgentHandoffEntry{EntryMeta: mistral.EntryMeta{ID: ev.ID}}
 		})
 		if h, ok := s.entry.(*mistral.AgentHandoffEntry); ok {
 			h.NextAgentID, h.NextAgentName = ev.NextAgentID, ev.NextAgentName
@@ -208,7 +208,7 @@ func (s *slot) appendChunk(c mistral.Chunk) {
 			return
 		}
 	}
-	own := &mistral.TextChunk{Type: mistral.ChunkTypeText} // own copy: it is appended to
+	own := &mistral.TextChunk{} // own copy: it is appended to
 	s.chunks = append(s.chunks, own)
 	s.appendText(&own.Text, t.Text)
 }

@@ -65,7 +65,7 @@ func (a *app) agentsCmd(ctx context.Context, args []string) error {
 }
 
 func newAPIClient(serverURL string) (*mistral.Client, error) {
-	var opts []mistral.Option
+	opts := []mistral.Option{mistral.FromEnv()}
 	if serverURL != "" {
 		opts = append(opts, mistral.WithServerURL(serverURL))
 	}

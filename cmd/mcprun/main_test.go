@@ -62,7 +62,7 @@ func (s *syncBuffer) String() string {
 func cli(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	for _, k := range []string{"MISTRAL_API_KEY", "MISTRAL_SERVER_URL"} {
-		t.Setenv(k, env[k]) // mistral.NewClient reads the process environment
+		t.Setenv(k, env[k]) // mistral.FromEnv reads the process environment
 	}
 	var out, errOut syncBuffer
 	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }}

@@ -30,7 +30,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	client, err := mistral.NewClient() // MISTRAL_API_KEY, MISTRAL_SERVER_URL
+	client, err := mistral.NewClient(mistral.FromEnv()) // MISTRAL_API_KEY, MISTRAL_SERVER_URL
 	if err != nil {
 		log.Fatal(err)
 	}
