@@ -134,9 +134,7 @@ func NewClientCredentialsHandler(serverURL string, cfg ClientCredentialsConfig) 
 		}
 	}
 	h.cfg.Scopes = slices.Clone(cfg.Scopes)
-	if h.cfg.HTTPClient == nil {
-		h.cfg.HTTPClient = http.DefaultClient
-	}
+	h.cfg.HTTPClient = guarded(h.cfg.HTTPClient)
 	lg := cfg.Logger
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)

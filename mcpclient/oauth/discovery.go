@@ -15,6 +15,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
+
+	"github.com/mcprun/mcprun/internal/loopback"
 )
 
 // StepError says which step of the OAuth flow failed. It never carries tokens
@@ -185,17 +187,7 @@ func getMetadata(ctx context.Context, c *http.Client, metaURL string) (*oauthex.
 		return nil, 0, err
 	}
 	req.Header.Set("Accept", "application/json")
-	hc := *c //nolint:govet // copying the config, not a lock
-	hc.CheckRedirect = func(r *http.Request, via []*http.Request) error {
-		if len(via) >= 5 {
-			return errors.New("too many redirects")
-		}
-		if r.URL.Scheme != via[0].URL.Scheme || r.URL.Host != via[0].URL.Host {
-			return fmt.Errorf("redirect to another origin (%s)", r.URL.Redacted())
-		}
-		return nil
-	}
-	resp, err := hc.Do(req)
+	resp, err := guarded(c).Do(req)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -207,11 +199,29 @@ func getMetadata(ctx context.Context, c *http.Client, metaURL string) (*oauthex.
 	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return nil, resp.StatusCode, fmt.Errorf("bad content type %q", resp.Header.Get("Content-Type"))
 	}
-	var asm oauthex.AuthServerMeta
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&asm); err != nil {
-		return nil, resp.StatusCode, fmt.Errorf("decoding metadata: %w", err)
+	asm, err := decodeMetadata(resp.Body)
+	return asm, resp.StatusCode, err
+}
+
+// maxMetadataBytes bounds a metadata document, as the go-sdk's discovery
+// does; real ones are a few kilobytes.
+const maxMetadataBytes = 1 << 20
+
+// decodeMetadata reads an authorization server metadata document, refusing
+// one over maxMetadataBytes before parsing it.
+func decodeMetadata(r io.Reader) (*oauthex.AuthServerMeta, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxMetadataBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading metadata: %w", err)
 	}
-	return &asm, resp.StatusCode, nil
+	if len(b) > maxMetadataBytes {
+		return nil, fmt.Errorf("metadata document over %d bytes refused", maxMetadataBytes)
+	}
+	var asm oauthex.AuthServerMeta
+	if err := json.Unmarshal(b, &asm); err != nil {
+		return nil, fmt.Errorf("decoding metadata: %w", err)
+	}
+	return &asm, nil
 }
 
 // resourceMetadata returns the server's protected-resource metadata, or,
@@ -272,27 +282,16 @@ func checkHTTPSOrLoopback(addr string) error {
 	if u.Scheme == "https" {
 		return nil
 	}
-	if u.Scheme == "http" && isLoopbackHost(u.Hostname()) {
+	if u.Scheme == "http" && loopback.Host(u.Hostname()) {
 		return nil
 	}
 	return fmt.Errorf("endpoint %q must use HTTPS (plain HTTP is allowed only on loopback)", u.Redacted())
 }
 
-func isLoopbackHost(h string) bool {
-	if h == "localhost" {
-		return true
-	}
-	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
-	if h == "::1" {
-		return true
-	}
-	return strings.HasPrefix(h, "127.")
-}
-
 // checkLoopbackRedirect requires an http redirect URI on a loopback host.
 func checkLoopbackRedirect(redirect string) error {
 	u, err := url.Parse(redirect)
-	if err != nil || u.Scheme != "http" || !isLoopbackHost(u.Hostname()) {
+	if err != nil || u.Scheme != "http" || !loopback.Host(u.Hostname()) {
 		return fmt.Errorf("redirect URI %q must be http on a loopback host (127.0.0.1, [::1] or localhost)", redirect)
 	}
 	return nil
@@ -324,9 +323,9 @@ func readRefusal(resp *http.Response) (challenges []oauthex.Challenge, stepUp, a
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
 	}
-	challenges, err = oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+	challenges, err = parseChallenges(resp.Header)
 	if err != nil {
-		return nil, false, false, stepErr("probe", fmt.Errorf("malformed WWW-Authenticate header: %w", err))
+		return nil, false, false, stepErr("probe", err)
 	}
 	stepUp = resp.StatusCode == http.StatusForbidden
 	if stepUp && errorFromChallenges(challenges) != "insufficient_scope" {

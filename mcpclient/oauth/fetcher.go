@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
+
+	"github.com/mcprun/mcprun/internal/loopback"
 )
 
 // ErrCallback is matched by errors from a callback that carried an OAuth
@@ -126,7 +128,7 @@ func NewLoopbackFetcher(openBrowser func(ctx context.Context, url string) error)
 // e.g. the port of a stored registration's redirect URI.
 func NewLoopbackFetcherOn(addr string, openBrowser func(ctx context.Context, url string) error) (*LoopbackFetcher, error) {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil || !isLoopbackHost(host) {
+	if err != nil || !loopback.Host(host) {
 		return nil, fmt.Errorf("oauth: callback address %q is not a loopback address", addr)
 	}
 	ln, err := net.Listen("tcp", addr)

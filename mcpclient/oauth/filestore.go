@@ -11,13 +11,17 @@ import (
 	"slices"
 	"sort"
 	"sync"
+
+	"github.com/mcprun/mcprun/internal/filelock"
 )
 
 // ErrInsecureFile is returned when the token file is readable by group or others.
 var ErrInsecureFile = errors.New("oauth: token file is group/world accessible; run chmod 600")
 
 // FileStore keeps records in one JSON file (mode 0600), rewritten atomically
-// (write to a temporary file, then rename) on every change.
+// (write to a temporary file, then rename) on every change. Changes hold a
+// lock file beside it (PATH.lock), so that processes sharing the file never
+// lose each other's logins: see [FileStore.Update].
 type FileStore struct {
 	path string
 	mu   sync.Mutex
@@ -124,13 +128,27 @@ func (s *FileStore) Load(_ context.Context, server string, scopes []string) (*Re
 	return r, nil
 }
 
+// lock holds the file across processes. Called with s.mu held.
+func (s *FileStore) lock(ctx context.Context) (func(), error) {
+	unlock, err := filelock.Lock(ctx, s.path+".lock")
+	if err != nil {
+		return nil, fmt.Errorf("oauth: %w", err)
+	}
+	return unlock, nil
+}
+
 // Save implements [TokenStore].
-func (s *FileStore) Save(_ context.Context, rec *Record) error {
+func (s *FileStore) Save(ctx context.Context, rec *Record) error {
 	if rec == nil || rec.Server == "" {
 		return errors.New("oauth: record without server")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	m, err := s.read()
 	if err != nil {
 		return err
@@ -139,10 +157,41 @@ func (s *FileStore) Save(_ context.Context, rec *Record) error {
 	return s.write(m)
 }
 
-// Delete implements [TokenStore].
-func (s *FileStore) Delete(_ context.Context, server string) error {
+// Update implements [Updater]: it holds the file (across processes) while
+// fn reads the record of server and scopes as stored now (nil if none) and
+// decides what to store (nil: nothing).
+func (s *FileStore) Update(ctx context.Context, server string, scopes []string, fn func(cur *Record) (*Record, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	m, err := s.read()
+	if err != nil {
+		return err
+	}
+	rec, err := fn(m[storeKey(server, scopes)])
+	if err != nil || rec == nil {
+		return err
+	}
+	if rec.Server == "" {
+		return errors.New("oauth: record without server")
+	}
+	m[storeKey(rec.Server, rec.Scopes)] = rec
+	return s.write(m)
+}
+
+// Delete implements [TokenStore].
+func (s *FileStore) Delete(ctx context.Context, server string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	m, err := s.read()
 	if err != nil {
 		return err

@@ -36,6 +36,7 @@ func newFlowOptions(opts []FlowOption) *flowOptions {
 	for _, f := range opts {
 		f(o)
 	}
+	o.hc = guarded(o.hc)
 	return o
 }
 
@@ -97,9 +98,9 @@ func probe(ctx context.Context, serverURL string, c *http.Client) ([]oauthex.Cha
 			return nil, false, stepErr("probe", err)
 		}
 	}
-	cs, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+	cs, err := parseChallenges(resp.Header)
 	if err != nil {
-		return nil, false, stepErr("probe", fmt.Errorf("malformed WWW-Authenticate header: %w", err))
+		return nil, false, stepErr("probe", err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:

@@ -90,9 +90,7 @@ func NewHandler(serverURL string, cfg Config) (*Handler, error) {
 	if err := checkLoopbackRedirect(cfg.RedirectURL); err != nil {
 		return nil, fmt.Errorf("oauth: %w", err)
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
-	}
+	cfg.HTTPClient = guarded(cfg.HTTPClient)
 	if cfg.ClientName == "" {
 		cfg.ClientName = "mcprun"
 	}
@@ -165,37 +163,36 @@ func authStyle(method string) oauth2.AuthStyle {
 	return oauth2.AuthStyleAutoDetect
 }
 
-// clientCtx carries the HTTP client into oauth2 calls. Refreshes outlive the
-// request that triggered them, so it is not derived from one.
-func (h *Handler) clientCtx() context.Context {
-	return context.WithValue(context.Background(), oauth2.HTTPClient, h.cfg.HTTPClient)
-}
-
-// persisting returns a token source that refreshes through reg (before
-// expiry) and stores every new token. Without a registration it can only
-// hand out tok. Called with h.mu held.
+// persisting returns the token source of tok: it hands out tok while it is
+// valid, then refreshes it through reg (see [Handler.refresh]), which
+// stores every new token. Without a registration it can only hand out tok.
+// Called with h.mu held.
 func (h *Handler) persisting(reg *Registration, tok *oauth2.Token) oauth2.TokenSource {
-	var base oauth2.TokenSource
-	if reg == nil || reg.TokenURL == "" {
-		base = oauth2.StaticTokenSource(tok)
-	} else {
-		base = oauthConfig(reg).TokenSource(h.clientCtx(), tok)
-	}
-	return &persistingSource{h: h, base: base, last: tok.AccessToken}
+	return &persistingSource{h: h, reg: reg, tok: tok}
 }
 
 type persistingSource struct {
-	h    *Handler
-	base oauth2.TokenSource
-	mu   sync.Mutex
-	last string
+	h   *Handler
+	reg *Registration
+	mu  sync.Mutex // one refresh at a time
+	tok *oauth2.Token
 }
 
 func (p *persistingSource) Token() (*oauth2.Token, error) {
-	tok, err := p.base.Token()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tok.Valid() || p.reg == nil || p.reg.TokenURL == "" {
+		if p.tok.AccessToken == "" {
+			p.h.dropToken(p)
+			return nil, stepErr("refresh", errors.New("no access token"))
+		}
+		return p.tok, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
+	defer cancel()
+	tok, err := p.h.refresh(ctx, p.reg, p.tok)
 	if err != nil {
-		var re *oauth2.RetrieveError
-		if errors.As(err, &re) {
+		if refused(err) {
 			// The authorization server refused the refresh token: forget
 			// it, so the next request goes without a token, gets a 401,
 			// and the handler logs in again.
@@ -203,33 +200,25 @@ func (p *persistingSource) Token() (*oauth2.Token, error) {
 		}
 		return nil, stepErr("refresh", sanitize(err))
 	}
-	if tok.AccessToken == "" {
-		p.h.dropToken(p)
-		return nil, stepErr("refresh", errors.New("no access token"))
-	}
-	p.mu.Lock()
-	changed := tok.AccessToken != p.last
-	p.last = tok.AccessToken
-	p.mu.Unlock()
-	if changed {
-		p.h.saveToken(p, tok)
-	}
+	p.tok = tok
+	p.h.tokenChanged(p, tok)
 	return tok, nil
 }
 
-// saveToken stores tok if src is still the handler's token source.
-func (h *Handler) saveToken(src *persistingSource, tok *oauth2.Token) {
+// tokenChanged records tok (already stored) if src is still the handler's
+// token source.
+func (h *Handler) tokenChanged(src *persistingSource, tok *oauth2.Token) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.ts != src {
 		return
 	}
 	h.rec.Token = tok
-	h.saveLocked()
 	h.log.Debug("oauth: refreshed token before expiry")
 }
 
 // dropToken forgets the token if src is still the handler's token source.
+// The store forgot it already, if it still held it (see [Handler.refresh]).
 func (h *Handler) dropToken(src *persistingSource) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -239,7 +228,6 @@ func (h *Handler) dropToken(src *persistingSource) {
 	h.log.Info("oauth: refresh token refused; a new login is needed")
 	h.ts = nil
 	h.rec.Token = nil
-	h.saveLocked()
 }
 
 func (h *Handler) saveLocked() {
@@ -349,26 +337,19 @@ func (h *Handler) tryRefresh(ctx context.Context, rejected string) bool {
 		(rejected != "" && rejected == h.refreshed) {
 		return false
 	}
-	expired := *t
-	expired.AccessToken = ""
-	expired.Expiry = time.Time{}
-	cctx := context.WithValue(ctx, oauth2.HTTPClient, h.cfg.HTTPClient)
-	tok, err := oauthConfig(h.rec.Client).TokenSource(cctx, &expired).Token()
-	if err != nil || tok.AccessToken == "" {
+	tok, err := h.refresh(ctx, h.rec.Client, t)
+	if err != nil {
 		h.log.Info("oauth: refresh after 401 failed; logging in again", "err", sanitize(err))
-		var re *oauth2.RetrieveError
-		if errors.As(err, &re) {
+		if refused(err) {
 			// A revoked refresh token is useless: forget it.
 			h.rec.Token = nil
 			h.ts = nil
-			h.saveLocked()
 		}
 		return false
 	}
 	h.rec.Token = tok
 	h.refreshed = tok.AccessToken
 	h.ts = h.persisting(h.rec.Client, tok)
-	h.saveLocked()
 	h.log.Debug("oauth: refreshed token after 401")
 	return true
 }

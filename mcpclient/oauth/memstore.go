@@ -52,6 +52,32 @@ func (s *MemoryStore) Save(_ context.Context, rec *Record) error {
 	return nil
 }
 
+// Update implements [Updater].
+func (s *MemoryStore) Update(_ context.Context, server string, scopes []string, fn func(cur *Record) (*Record, error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var cur *Record
+	if b, ok := s.m[storeKey(server, scopes)]; ok {
+		cur = new(Record)
+		if err := json.Unmarshal(b, cur); err != nil {
+			return err
+		}
+	}
+	rec, err := fn(cur)
+	if err != nil || rec == nil {
+		return err
+	}
+	if rec.Server == "" {
+		return errors.New("oauth: record without server")
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	s.m[storeKey(rec.Server, rec.Scopes)] = b
+	return nil
+}
+
 // Delete implements [TokenStore].
 func (s *MemoryStore) Delete(_ context.Context, server string) error {
 	s.mu.Lock()

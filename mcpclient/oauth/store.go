@@ -65,6 +65,38 @@ type TokenStore interface {
 	Name() string
 }
 
+// An Updater is a [TokenStore] that can hold a record while it is read,
+// refreshed and rewritten, across processes: [Handler] refreshes through it,
+// so that two processes sharing a login with rotating refresh tokens never
+// both spend the same refresh token, and a refresh one of them already did
+// is used by the other. [FileStore] and [MemoryStore] implement it.
+type Updater interface {
+	// Update calls fn with the record stored for server and scopes now (nil
+	// if none), holding the store until fn returns, and saves the record
+	// fn returns unless it is nil. fn must not call the store.
+	Update(ctx context.Context, server string, scopes []string, fn func(cur *Record) (*Record, error)) error
+}
+
+// update is [Updater.Update] where the store has it, else an unheld load
+// and save.
+func update(ctx context.Context, s TokenStore, server string, scopes []string, fn func(cur *Record) (*Record, error)) error {
+	if u, ok := s.(Updater); ok {
+		return u.Update(ctx, server, scopes, fn)
+	}
+	cur, err := s.Load(ctx, server, scopes)
+	if errors.Is(err, ErrNotFound) {
+		cur, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	rec, err := fn(cur)
+	if err != nil || rec == nil {
+		return err
+	}
+	return s.Save(ctx, rec)
+}
+
 // storeKey is the key under which a server+scopes record is stored. Scopes are
 // sorted so their order does not matter.
 func storeKey(server string, scopes []string) string {

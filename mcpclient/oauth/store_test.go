@@ -77,10 +77,11 @@ func TestFileStore(t *testing.T) {
 	if st.Mode().Perm() != 0o600 {
 		t.Errorf("mode = %v, want 0600", st.Mode().Perm())
 	}
-	// No temporary files left behind by the atomic rename.
+	// No temporary files left behind by the atomic rename: the file and
+	// its lock file only.
 	ents, _ := os.ReadDir(filepath.Dir(p))
-	if len(ents) != 1 {
-		t.Errorf("dir has %d entries, want 1", len(ents))
+	if len(ents) != 2 {
+		t.Errorf("dir has %d entries, want the file and its lock", len(ents))
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
-	"github.com/modelcontextprotocol/go-sdk/oauthex"
 )
 
 // Transport returns a RoundTripper that authenticates requests through h, for
@@ -86,7 +85,7 @@ func needsAuth(resp *http.Response) bool {
 	case http.StatusUnauthorized:
 		return true
 	case http.StatusForbidden:
-		cs, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+		cs, err := parseChallenges(resp.Header)
 		return err == nil && errorFromChallenges(cs) == "insufficient_scope"
 	}
 	return false
