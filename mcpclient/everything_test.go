@@ -15,17 +15,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcprun/mcprun/internal/testpeers"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// everythingBin finds @modelcontextprotocol/server-everything, or skips.
+// everythingBin finds @modelcontextprotocol/server-everything, or skips
+// (fails under CI=true).
 func everythingBin(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("mcp-server-everything")
-	if err != nil {
-		t.Skip("mcp-server-everything not in PATH (npm @modelcontextprotocol/server-everything; `make unit` puts it there): skipping the integration test")
-	}
-	return p
+	return testpeers.Require(t, testpeers.Everything)
 }
 
 // startEverythingHTTP runs the server in sse or streamableHttp mode on a

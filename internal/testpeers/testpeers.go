@@ -1,7 +1,8 @@
 // Package testpeers starts, for tests, the MCP peers nobody here wrote that
 // `make tools` installs into .cache/: Node 22 and npm packages such as the
-// TypeScript SDK's example servers. Tests skip, saying why, when they are
-// not installed; `make test` (CI) always installs them.
+// TypeScript SDK's example servers. A test that needs one calls Require:
+// when the peer is not installed it skips, saying why, except under CI=true,
+// where it fails (`make test`, which CI runs, always installs them).
 package testpeers
 
 import (
@@ -20,9 +21,15 @@ import (
 // environment (`make unit` exports MCPRUN_NODE and MCPRUN_NODE_MODULES) or
 // from .cache/tools.env in the module root or above the working directory.
 func Node() (node, modules string) {
-	node, modules = os.Getenv("MCPRUN_NODE"), os.Getenv("MCPRUN_NODE_MODULES")
-	if node != "" && modules != "" {
-		return node, modules
+	return toolsEnv("MCPRUN_NODE"), toolsEnv("MCPRUN_NODE_MODULES")
+}
+
+// toolsEnv returns the variable key from the environment or, when unset
+// there, from the first .cache/tools.env (written by `make tools`) in the
+// working directory or above it.
+func toolsEnv(key string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
 	}
 	dir, _ := os.Getwd()
 	for ; dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
@@ -33,17 +40,13 @@ func Node() (node, modules string) {
 		defer f.Close()
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
-			k, v, _ := strings.Cut(sc.Text(), "=")
-			switch {
-			case k == "MCPRUN_NODE" && node == "":
-				node = v
-			case k == "MCPRUN_NODE_MODULES" && modules == "":
-				modules = v
+			if k, v, _ := strings.Cut(sc.Text(), "="); k == key {
+				return v
 			}
 		}
-		break
+		return ""
 	}
-	return node, modules
+	return ""
 }
 
 // FreePort returns a loopback TCP port that was free a moment ago.
@@ -64,14 +67,8 @@ func FreePort(t testing.TB) int {
 // Its authorization endpoint approves at once and redirects to the callback.
 func StartTSOAuthServer(t testing.TB) string {
 	t.Helper()
-	node, modules := Node()
-	script := filepath.Join(modules, "@modelcontextprotocol", "sdk", "dist", "esm", "examples", "server", "simpleStreamableHttp.js")
-	if node == "" {
-		t.Skip("node not installed (run `make tools`; MCPRUN_NODE unset and no .cache/tools.env)")
-	}
-	if _, err := os.Stat(script); err != nil {
-		t.Skipf("TS SDK example server not installed at %s (run `make tools`)", script)
-	}
+	node := Require(t, NodeJS)
+	script := Require(t, TSExampleServer)
 	mcpPort, authPort := FreePort(t), FreePort(t)
 	cmd := exec.Command(node, script, "--oauth", "--oauth-strict")
 	cmd.Env = append(os.Environ(), "MCP_PORT="+strconv.Itoa(mcpPort), "MCP_AUTH_PORT="+strconv.Itoa(authPort))
