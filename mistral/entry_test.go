@@ -172,3 +172,33 @@ func TestMemberNamesAreExact(t *testing.T) {
 		t.Fatalf("%T %+v", ch, ch)
 	}
 }
+
+// A tool whose members contradict each other is an encoding error, never a
+// silent choice between them.
+func TestToolContradictionsAreErrors(t *testing.T) {
+	fn := &FunctionTool{Name: "f", Parameters: json.RawMessage(`{}`)}
+	for name, tool := range map[string]Tool{
+		"Function and Raw":      {Function: fn, Raw: json.RawMessage(`{"type":"web_search"}`)},
+		"Type other than Raw's": {Type: "code_interpreter", Raw: json.RawMessage(`{"type":"web_search"}`)},
+		"Function of Type":      {Type: "web_search", Function: fn},
+		"nothing":               {},
+	} {
+		if b, err := json.Marshal(tool); err == nil {
+			t.Errorf("%s: encoded as %s", name, b)
+		}
+	}
+	for _, tool := range []Tool{BuiltinTool("web_search"), {Type: "web_search"}, {Function: fn}, NewFunctionTool("f", "", nil, false)} {
+		if _, err := json.Marshal(tool); err != nil {
+			t.Errorf("%+v: %v", tool, err)
+		}
+	}
+}
+
+// Conversation.Raw is the object as the API sent it.
+func TestConversationRaw(t *testing.T) {
+	in := `{"object":"conversation","id":"c1","model":"m","future":1}`
+	var c Conversation
+	if err := json.Unmarshal([]byte(in), &c); err != nil || c.ID != "c1" || string(c.Raw) != in {
+		t.Fatalf("%v %+v", err, c)
+	}
+}

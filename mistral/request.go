@@ -146,6 +146,9 @@ type ConversationMessages struct {
 }
 
 // Conversation is a stored conversation's metadata.
+//
+// Raw is the whole JSON object as the API sent it (decoding fills it), for
+// members this type does not name; it is not encoded.
 type Conversation struct {
 	Object       string          `json:"object"`
 	ID           string          `json:"id"`
@@ -155,6 +158,18 @@ type Conversation struct {
 	Tools        []Tool          `json:"tools,omitempty"`
 	Name         string          `json:"name,omitempty"`
 	Raw          json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the members and keeps the whole object in Raw.
+func (c *Conversation) UnmarshalJSON(data []byte) error {
+	type plain Conversation
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	*c = Conversation(p)
+	c.Raw = append(json.RawMessage(nil), bytes.TrimSpace(data)...)
+	return nil
 }
 
 // CompletionArgs tunes the model's sampling and output.
@@ -200,7 +215,14 @@ func JSONSchemaFormat(name string, schema json.RawMessage, strict bool) *Respons
 
 // Tool is a tool offered to the model: a function (executed by the client)
 // or a built-in connector ({"type":"web_search"}, {"type":"document_library",
-// "library_ids":[…]}, …), which is passed through as raw JSON.
+// "library_ids":[…]}, …), which is passed through as raw JSON. Make one with
+// NewFunctionTool or BuiltinTool.
+//
+// Type is the tool's "type". A function tool sets Function (and Type is
+// "function" or empty); a built-in tool sets Type, and Raw when it has more
+// members than its type. Encoding a tool whose members contradict each
+// other (both Function and Raw, or a Type that is not Raw's "type") is an
+// error, not a choice between them.
 type Tool struct {
 	Type     string
 	Function *FunctionTool
@@ -234,9 +256,20 @@ func BuiltinTool(typ string) Tool {
 // MarshalJSON implements json.Marshaler.
 func (t Tool) MarshalJSON() ([]byte, error) {
 	if t.Raw != nil {
+		if t.Function != nil {
+			return nil, fmt.Errorf("mistral: tool has both Function and Raw")
+		}
+		if t.Type != "" {
+			if rt, err := typeMember(t.Raw); err != nil || rt != t.Type {
+				return nil, fmt.Errorf("mistral: tool Type %q is not its Raw JSON's type", t.Type)
+			}
+		}
 		return t.Raw, nil
 	}
 	if t.Function != nil {
+		if t.Type != "" && t.Type != "function" {
+			return nil, fmt.Errorf("mistral: tool of Type %q has a Function", t.Type)
+		}
 		return json.Marshal(struct {
 			Type     string        `json:"type"`
 			Function *FunctionTool `json:"function"`
