@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -377,5 +378,93 @@ func TestStreamBreakClosesBody(t *testing.T) {
 	case <-closed:
 	case <-time.After(10 * time.Second):
 		t.Fatal("breaking out of the stream left the request open")
+	}
+}
+
+// Every call that fails returns a nil result with its error, never an
+// empty one; a nil request is an error, not a panic.
+func TestFailedCallsReturnNil(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(404)
+		io.WriteString(w, `{"object":"error","message":"no such thing"}`)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv.URL)
+	ctx := context.Background()
+	check := func(name string, v any, err error) {
+		t.Helper()
+		var apiErr *APIError
+		if err == nil || (v != nil && !reflect.ValueOf(v).IsNil()) {
+			t.Errorf("%s: %#v, %v", name, v, err)
+		} else if !errors.As(err, &apiErr) && !errors.Is(err, errNilRequest) {
+			t.Errorf("%s: err %v", name, err)
+		}
+	}
+	r1, err := c.StartConversation(ctx, &ConversationRequest{Inputs: TextInputs("x"), Model: "m"})
+	check("StartConversation", r1, err)
+	r2, err := c.AppendConversation(ctx, "c", &AppendRequest{Inputs: TextInputs("x")})
+	check("AppendConversation", r2, err)
+	r3, err := c.RestartConversation(ctx, "c", &RestartRequest{Inputs: TextInputs("x"), FromEntryID: "e"})
+	check("RestartConversation", r3, err)
+	r4, err := c.GetConversation(ctx, "c")
+	check("GetConversation", r4, err)
+	r5, err := c.GetConversationHistory(ctx, "c")
+	check("GetConversationHistory", r5, err)
+	r6, err := c.GetConversationMessages(ctx, "c")
+	check("GetConversationMessages", r6, err)
+	r7, err := c.CreateAgent(ctx, &CreateAgentRequest{Model: "m", Name: "n"})
+	check("CreateAgent", r7, err)
+	r8, err := c.GetAgent(ctx, "a")
+	check("GetAgent", r8, err)
+	r9, err := c.ListAgents(ctx, nil)
+	check("ListAgents", r9, err)
+	r10, err := c.UpdateAgent(ctx, "a", &UpdateAgentRequest{})
+	check("UpdateAgent", r10, err)
+	r11, err := c.GetFile(ctx, "f")
+	check("GetFile", r11, err)
+	r12, err := c.DownloadFile(ctx, "f")
+	check("DownloadFile", r12, err)
+	r13, err := c.StartConversation(ctx, nil)
+	check("StartConversation(nil)", r13, err)
+	r14, err := c.UpdateAgent(ctx, "a", nil)
+	check("UpdateAgent(nil)", r14, err)
+	for _, err := range c.AppendConversationStream(ctx, "c", nil) {
+		if !errors.Is(err, errNilRequest) {
+			t.Errorf("AppendConversationStream(nil): %v", err)
+		}
+	}
+}
+
+// A call whose answer is not JSON fails with nil too.
+func TestUndecodableAnswerReturnsNil(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"object":"conversation.response","outputs":[{"type":`)
+	}))
+	defer srv.Close()
+	resp, err := newTestClient(t, srv.URL).StartConversation(context.Background(), &ConversationRequest{Inputs: TextInputs("x"), Model: "m"})
+	if resp != nil || err == nil {
+		t.Fatalf("%#v, %v", resp, err)
+	}
+}
+
+// Retryable is what the retry loop asks: 429 and 5xx are retried, other
+// answers are not.
+func TestRetryableDecidesRetries(t *testing.T) {
+	for status, want := range map[int]bool{400: false, 401: false, 404: false, 409: false, 422: false, 429: true, 500: true, 502: true, 503: true} {
+		if got := (&APIError{StatusCode: status}).Retryable(); got != want {
+			t.Errorf("%d: Retryable %v", status, got)
+		}
+		var n atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			w.WriteHeader(status)
+		}))
+		c := newTestClient(t, srv.URL, WithMaxRetries(1))
+		recordSleeps(c)
+		_, err := c.GetAgent(context.Background(), "a")
+		srv.Close()
+		if attempts := n.Load(); err == nil || (attempts == 2) != want {
+			t.Errorf("%d: %d attempts, err %v", status, attempts, err)
+		}
 	}
 }
