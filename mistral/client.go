@@ -34,6 +34,10 @@ type Client struct {
 	log        *slog.Logger
 	// sleep waits between retries; tests replace it to see the waits.
 	sleep func(ctx context.Context, d time.Duration) error
+
+	idle         time.Duration // see WithIdleTimeout
+	maxRetryWait time.Duration // see WithRetryLimits
+	maxRetryTime time.Duration
 }
 
 // NewClient returns a client configured by opts. It reads nothing from the
@@ -64,6 +68,13 @@ func NewClient(opts ...Option) (*Client, error) {
 		userAgent:  cmp.Or(o.userAgent, "mcprun-go"),
 		log:        o.log,
 		sleep:      sleepCtx,
+
+		idle:         DefaultIdleTimeout,
+		maxRetryWait: cmp.Or(o.maxRetryWait, DefaultMaxRetryWait),
+		maxRetryTime: cmp.Or(o.maxRetryTime, DefaultMaxRetryTime),
+	}
+	if o.idle != nil {
+		c.idle = *o.idle
 	}
 	if o.maxRetries != nil {
 		c.maxRetries = *o.maxRetries
@@ -102,13 +113,21 @@ func (c *Client) do(ctx context.Context, rq request) (*http.Response, error) {
 		}
 	}
 	var lastErr error
+	var waited time.Duration
 	for attempt := 0; ; attempt++ {
-		resp, err := c.send(ctx, rq, payload)
+		actx, guard := guardIdle(ctx, c.idle)
+		resp, err := c.send(actx, rq, payload)
 		if err == nil && resp.StatusCode < 300 {
+			resp.Body = guard.body(actx, resp.Body)
 			return resp, nil
+		}
+		if idle := guard.err(actx); idle != nil {
+			guard.stop()
+			return nil, fmt.Errorf("mistral: %s %s: %w", rq.method, rq.path, idle)
 		}
 		var wait time.Duration
 		if err != nil {
+			guard.stop()
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("mistral: %s %s: %w", rq.method, rq.path, ctx.Err())
 			}
@@ -119,6 +138,7 @@ func (c *Client) do(ctx context.Context, rq request) (*http.Response, error) {
 		} else {
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 			resp.Body.Close()
+			guard.stop()
 			apiErr := parseAPIError(resp.StatusCode, body)
 			apiErr.RequestID = firstHeader(resp.Header, "x-request-id", "mistral-correlation-id")
 			apiErr.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
@@ -134,11 +154,23 @@ func (c *Client) do(ctx context.Context, rq request) (*http.Response, error) {
 			}
 			return nil, lastErr
 		}
+		retryAfter := wait > 0
 		if wait == 0 {
 			wait = c.backoff(attempt)
 		}
-		wait = min(wait, 5*time.Minute)
-		c.log.LogAttrs(ctx, slog.LevelWarn, "mistral: retrying", slog.String("method", rq.method),
+		if err := c.retryBudget(wait, waited, retryAfter); err != nil {
+			return nil, fmt.Errorf("mistral: %s %s: %w: %w", rq.method, rq.path, err, lastErr)
+		}
+		wait = min(wait, c.maxRetryWait)
+		waited += wait
+		// A rate limit is worth telling the user about (info); other
+		// retries are the API's trouble (warn).
+		level, msg := slog.LevelWarn, "mistral: retrying"
+		var ae *APIError
+		if errors.As(lastErr, &ae) && ae.StatusCode == http.StatusTooManyRequests {
+			level, msg = slog.LevelInfo, "mistral: rate limited, waiting"
+		}
+		c.log.LogAttrs(ctx, level, msg, slog.String("method", rq.method),
 			slog.String("path", rq.path), slog.Int("attempt", attempt+1), slog.Duration("wait", wait),
 			slog.String("error", lastErr.Error()))
 		if err := c.sleep(ctx, wait); err != nil {

@@ -27,6 +27,10 @@ type options struct {
 	maxEvent   int
 	userAgent  string
 	log        *slog.Logger
+
+	idle         *time.Duration // nil: DefaultIdleTimeout
+	maxRetryWait time.Duration
+	maxRetryTime time.Duration
 }
 
 // WithAPIKey sets the API key, sent as a bearer token. An empty key is an
@@ -107,7 +111,8 @@ func WithMaxRetries(n int) Option {
 
 // WithRetryBackoff sets the first and the longest wait between retries
 // (default 500ms and 30s); the wait doubles from initial up to maxWait, with
-// jitter. Retry-After, when the server sends it, wins, capped at 5 minutes.
+// jitter. Retry-After, when the server sends it, wins, within the caps of
+// [WithRetryLimits].
 // Both must be positive and initial at most maxWait.
 func WithRetryBackoff(initial, maxWait time.Duration) Option {
 	return func(o *options) error {
