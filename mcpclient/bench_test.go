@@ -19,7 +19,7 @@ func BenchmarkCallTool(b *testing.B) {
 	var ours, raw float64
 
 	b.Run("mcpclient", func(b *testing.B) {
-		c := NewStdio(StdioParams{Command: testServerBin})
+		c := must(NewStdio(testServerBin, nil))
 		defer c.Close()
 		if err := c.Connect(ctx); err != nil {
 			b.Fatal(err)
@@ -59,7 +59,7 @@ func BenchmarkCallTool(b *testing.B) {
 	// Both side by side, call for call, so that load from elsewhere on the
 	// machine hits both alike.
 	b.Run("interleaved", func(b *testing.B) {
-		c := NewStdio(StdioParams{Command: testServerBin})
+		c := must(NewStdio(testServerBin, nil))
 		defer c.Close()
 		if err := c.Connect(ctx); err != nil {
 			b.Fatal(err)
@@ -103,7 +103,7 @@ func BenchmarkConnectConcurrent(b *testing.B) {
 	for b.Loop() {
 		var cs []*Client
 		for range 5 {
-			cs = append(cs, NewStdio(StdioParams{Command: testServerBin, Args: []string{"-mode=slowstart=300ms"}}))
+			cs = append(cs, must(NewStdio(testServerBin, []string{"-mode=slowstart=300ms"})))
 		}
 		start := time.Now()
 		if err := ConnectAll(ctx, cs...); err != nil {

@@ -21,8 +21,8 @@ import (
 const clientVersion = "0.1.0"
 
 // A Client is a connection to one MCP server, kept alive by a supervisor.
-// Create it with [NewStdio], [NewSSE], [NewStreamableHTTP], [NewHTTP] or
-// [NewInMemory], then call [Client.Connect]. It is safe for concurrent use.
+// Create it with [NewStdio], [NewHTTP] or [NewInMemory], then call
+// [Client.Connect]. It is safe for concurrent use.
 type Client struct {
 	name   string
 	opts   options
@@ -75,8 +75,8 @@ type ServerInfo struct {
 	ProtocolVersion string
 }
 
-func newClient(name string, d dialer, opts []Option) *Client {
-	o := buildOptions(opts)
+// newClient makes a client with checked options; d may be set later.
+func newClient(name string, o options, d dialer) *Client {
 	if o.name != "" {
 		name = o.name
 	}

@@ -3,6 +3,7 @@ package mcpclient_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -16,7 +17,7 @@ type greetIn struct {
 }
 
 // A go-sdk server in the same process, reached through NewInMemory; the
-// same calls work on NewStdio, NewSSE, NewStreamableHTTP and NewHTTP.
+// same calls work on clients made by NewStdio and NewHTTP.
 func Example() {
 	server := mcp.NewServer(&mcp.Implementation{Name: "greeter", Version: "1.0.0"}, nil)
 	mcp.AddTool(server, &mcp.Tool{Name: "greet.person", Description: "says hello"},
@@ -25,7 +26,10 @@ func Example() {
 		})
 
 	ctx := context.Background()
-	c := mcpclient.NewInMemory(server, mcpclient.WithName("greeter"))
+	c, err := mcpclient.NewInMemory(server, mcpclient.WithName("greeter"))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		log.Fatal(err)
@@ -70,28 +74,79 @@ func ExampleRenderResult() {
 // A stdio server started with npx, with a secret in its environment; its
 // stderr is kept for errors.
 func ExampleNewStdio() {
-	c := mcpclient.NewStdio(mcpclient.StdioParams{
-		Command: "npx",
-		Args:    []string{"-y", "@modelcontextprotocol/server-everything", "stdio"},
-		Env:     map[string]string{"API_KEY": "secret"},
-	}, mcpclient.WithName("everything"), mcpclient.WithCallTimeout(2*time.Minute))
+	c, err := mcpclient.NewStdio("npx", []string{"-y", "@modelcontextprotocol/server-everything", "stdio"},
+		mcpclient.WithEnv(map[string]string{"API_KEY": "secret"}),
+		mcpclient.WithName("everything"), mcpclient.WithCallTimeout(2*time.Minute))
+	if err != nil {
+		log.Fatal(err) // an invalid option
+	}
 	defer c.Close()
 	if err := c.Connect(context.Background()); err != nil {
 		log.Fatal(err) // names the server and shows its stderr tail
 	}
 }
 
-// A remote server that may speak Streamable HTTP or legacy SSE, with an API
-// key header, connected together with others.
+// Remote servers that may speak Streamable HTTP or legacy SSE, one with an
+// API key header, connected together.
 func ExampleNewHTTP() {
-	remote := mcpclient.NewHTTP("https://mcp.example.com/mcp", mcpclient.WithName("remote"))
-	keyed := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{
-		URL:     "https://api.example.com/mcp",
-		Headers: map[string]string{"X-Api-Key": "secret"},
-	})
+	remote, err := mcpclient.NewHTTP("https://mcp.example.com/mcp", mcpclient.WithName("remote"))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer remote.Close()
+	keyed, err := mcpclient.NewHTTP("https://api.example.com/mcp",
+		mcpclient.WithHeaders(map[string]string{"X-Api-Key": "secret"}),
+		mcpclient.WithDialTimeout(10*time.Second))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer keyed.Close()
 	if err := mcpclient.ConnectAll(context.Background(), remote, keyed); err != nil {
 		log.Print(err) // one line per server that failed
 	}
+}
+
+// Options are checked when the client is made: one that does not apply to
+// the transport is an error, not ignored.
+func ExampleNewHTTP_invalidOption() {
+	_, err := mcpclient.NewHTTP("https://mcp.example.com/mcp", mcpclient.WithDir("/tmp"))
+	fmt.Println(err)
+	// Output:
+	// mcpclient: WithDir applies to NewStdio clients only
+}
+
+// A tool call fails in one of two ways: the call itself (an error: the
+// server is gone, the call timed out), or the tool's own error result,
+// which is an answer for the model.
+func ExampleClient_CallTool() {
+	server := mcp.NewServer(&mcp.Implementation{Name: "files", Version: "1.0.0"}, nil)
+	mcp.AddTool(server, &mcp.Tool{Name: "read"},
+		func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+			return nil, nil, errors.New("no such file")
+		})
+	ctx := context.Background()
+	c, err := mcpclient.NewInMemory(server, mcpclient.WithCallTimeout(time.Minute))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Connect(ctx); err != nil {
+		log.Fatal(err)
+	}
+	res, err := c.CallTool(ctx, "read", nil)
+	var se *mcpclient.ServerError
+	switch {
+	case errors.Is(err, mcpclient.ErrCallTimeout):
+		fmt.Println("timed out:", err)
+	case errors.As(err, &se):
+		fmt.Println("server failed:", se.Server, se.Err)
+	case err != nil:
+		fmt.Println("not called:", err)
+	case res.IsError:
+		fmt.Println("the tool says:", res.Text)
+	default:
+		fmt.Println(res.Text)
+	}
+	// Output:
+	// the tool says: Error: no such file
 }

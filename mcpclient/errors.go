@@ -18,8 +18,11 @@ var (
 	// lists with an unusable inputSchema; such tools are left out of
 	// [Client.Tools].
 	ErrInvalidTool = errors.New("mcpclient: tool has an invalid input schema")
-	// ErrCallTimeout is set as [ToolResult.Err] when a tool call ran past the
-	// per-call deadline (see [WithCallTimeout]).
+	// ErrInvalidArguments is returned by [Client.CallTool] when the
+	// arguments are not a JSON object; the tool was not called.
+	ErrInvalidArguments = errors.New("mcpclient: arguments are not a JSON object")
+	// ErrCallTimeout is matched by the [*ServerError] of a request that ran
+	// past the per-call deadline (see [WithCallTimeout]).
 	ErrCallTimeout = errors.New("mcpclient: tool call timed out")
 	// ErrConnectionLost is wrapped by the [*ServerError] returned when the
 	// connection to the server broke (the server exited, the HTTP session

@@ -81,7 +81,7 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 func TestEverythingStdio(t *testing.T) {
 	bin := everythingBin(t)
 	exerciseEverything(t, func(opts ...Option) *Client {
-		return NewStdio(StdioParams{Command: bin, Args: []string{"stdio"}}, opts...)
+		return must(NewStdio(bin, []string{"stdio"}, opts...))
 	})
 }
 
@@ -89,17 +89,17 @@ func TestEverythingStreamableHTTP(t *testing.T) {
 	bin := everythingBin(t)
 	base := startEverythingHTTP(t, bin, "streamableHttp")
 	exerciseEverything(t, func(opts ...Option) *Client {
-		return NewStreamableHTTP(HTTPParams{URL: base + "/mcp"}, opts...)
+		return must(NewHTTP(base+"/mcp", append(opts, WithHTTPTransport(Streamable))...))
 	})
 	// NewHTTP picks Streamable HTTP on its own.
-	exerciseEverything(t, func(opts ...Option) *Client { return NewHTTP(base+"/mcp", opts...) })
+	exerciseEverything(t, func(opts ...Option) *Client { return must(NewHTTP(base+"/mcp", opts...)) })
 }
 
 func TestEverythingSSE(t *testing.T) {
 	bin := everythingBin(t)
 	base := startEverythingHTTP(t, bin, "sse")
 	exerciseEverything(t, func(opts ...Option) *Client {
-		return NewSSE(SSEParams{URL: base + "/sse"}, opts...)
+		return must(NewHTTP(base+"/sse", append(opts, WithHTTPTransport(SSE))...))
 	})
 }
 

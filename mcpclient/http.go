@@ -16,94 +16,113 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// SSEParams says how to reach a server over the legacy HTTP+SSE transport
-// (protocol 2024-11-05).
-type SSEParams struct {
-	URL string
-	// Headers are set on every request (e.g. an API key).
-	Headers map[string]string
-	// Timeout bounds dialing and the TLS handshake of each HTTP connection;
-	// 0 means the defaults. Requests are bounded by [WithCallTimeout] and
-	// [WithConnectTimeout]; long-lived event streams are not cut.
-	Timeout time.Duration
-	// ReadTimeout ends an event stream that stays silent this long (the
-	// supervisor then reconnects); 0 means no bound.
-	ReadTimeout time.Duration
-}
+// An HTTPTransport says which MCP transport [NewHTTP] speaks; see
+// [WithHTTPTransport].
+type HTTPTransport int
 
-// HTTPParams says how to reach a server over Streamable HTTP.
-type HTTPParams struct {
-	URL string
-	// Headers are set on every request (e.g. an API key).
-	Headers map[string]string
-	// Timeout bounds dialing and the TLS handshake of each HTTP connection;
-	// 0 means the defaults. Requests are bounded by [WithCallTimeout] and
-	// [WithConnectTimeout]; long-lived event streams are not cut.
-	Timeout time.Duration
-}
+const (
+	// Auto tries Streamable HTTP and falls back to legacy HTTP+SSE (the
+	// default).
+	Auto HTTPTransport = iota
+	// Streamable speaks Streamable HTTP only (protocol 2025-03-26 and later).
+	Streamable
+	// SSE speaks the legacy HTTP+SSE transport only (protocol 2024-11-05).
+	SSE
+)
 
-// NewSSE returns a client for a server on the legacy HTTP+SSE transport.
-// Authenticate it with headers or [WithRoundTripper]; it has no OAuth
-// handler slot.
-func NewSSE(p SSEParams, opts ...Option) *Client {
-	c := newClient(hostOf(p.URL), nil, opts)
-	hc := c.httpClient(p.Headers, p.Timeout, p.ReadTimeout, nil)
-	c.dialer = func(ctx context.Context, c *Client) (*mcp.ClientSession, *hooks, error) {
-		return c.dialSSE(ctx, p.URL, hc)
+// String returns "auto", "streamable" or "sse".
+func (t HTTPTransport) String() string {
+	switch t {
+	case Auto:
+		return "auto"
+	case Streamable:
+		return "streamable"
+	case SSE:
+		return "sse"
 	}
-	return c
+	return fmt.Sprintf("HTTPTransport(%d)", int(t))
 }
 
-// NewStreamableHTTP returns a client for a server on the Streamable HTTP
-// transport. [WithOAuthHandler] sets the transport's OAuth handler. A
-// session the server expired (404) is re-initialised by the supervisor.
-func NewStreamableHTTP(p HTTPParams, opts ...Option) *Client {
-	c := newClient(hostOf(p.URL), nil, opts)
-	hc := c.httpClient(p.Headers, p.Timeout, 0, nil)
-	c.dialer = func(ctx context.Context, c *Client) (*mcp.ClientSession, *hooks, error) {
-		return c.dialStreamable(ctx, p.URL, hc)
+// NewHTTP returns a client for a server at rawURL (http or https) that
+// speaks Streamable HTTP or, failing that, legacy HTTP+SSE: following the
+// MCP specification's backwards-compatibility section, a 4xx answer (other
+// than 401/403) to the first POST makes it try a GET event stream at the
+// same URL. The transport that worked is kept for reconnects.
+// [WithHTTPTransport] forces one of the two.
+//
+// Every HTTP option applies to both transports: [WithHeaders],
+// [WithDialTimeout], [WithHTTPClient], [WithRoundTripper] and
+// [WithOAuthHandler] (on the legacy transport, which has no OAuth slot of
+// its own, the client adds the bearer token and calls the handler's
+// Authorize on a 401 or 403 itself); [WithSSEReadTimeout] applies to the
+// legacy transport's event stream. A Streamable HTTP session the server
+// expired (404) is re-initialised by the supervisor.
+//
+// NewHTTP fails if rawURL is not an absolute http or https URL, or an
+// option is invalid or does not apply (a stdio option such as [WithEnv];
+// [WithSSEReadTimeout] with [Streamable] forced).
+func NewHTTP(rawURL string, opts ...Option) (*Client, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("mcpclient: NewHTTP: %w", err)
 	}
-	return c
-}
-
-// NewHTTP returns a client for a server at url that speaks Streamable HTTP
-// or, failing that, legacy HTTP+SSE: following the MCP specification's
-// backwards-compatibility section, a 4xx answer (other than 401/403) to the
-// first POST makes it try a GET event stream at the same URL. The transport
-// that worked is kept for reconnects.
-func NewHTTP(url string, opts ...Option) *Client {
-	c := newClient(hostOf(url), nil, opts)
-	var status atomic.Int32 // status of the last initial POST
-	hc := c.httpClient(nil, 0, 0, &status)
-	var mu sync.Mutex
-	useSSE := false
-	c.dialer = func(ctx context.Context, c *Client) (*mcp.ClientSession, *hooks, error) {
-		mu.Lock()
-		sse := useSSE
-		mu.Unlock()
-		if sse {
-			return c.dialSSE(ctx, url, hc)
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("mcpclient: NewHTTP: %q is not an absolute http or https URL", rawURL)
+	}
+	o, err := buildOptions(familyHTTP, opts)
+	if err != nil {
+		return nil, err
+	}
+	if o.transport == Streamable && o.sseReadTimeout > 0 {
+		return nil, errors.New("mcpclient: WithSSEReadTimeout applies to the legacy SSE transport, and Streamable is forced")
+	}
+	c := newClient(u.Host, o, nil)
+	var status atomic.Int32 // status of the last initial POST, for the fallback
+	streamHC, sseHC, err := c.httpClients(&status)
+	if err != nil {
+		c.cancel()
+		return nil, err
+	}
+	switch o.transport {
+	case Streamable:
+		c.dialer = func(ctx context.Context, c *Client) (*mcp.ClientSession, *hooks, error) {
+			return c.dialStreamable(ctx, rawURL, streamHC)
 		}
-		status.Store(0)
-		cs, h, err := c.dialStreamable(ctx, url, hc)
-		if err == nil {
+	case SSE:
+		c.dialer = func(ctx context.Context, c *Client) (*mcp.ClientSession, *hooks, error) {
+			return c.dialSSE(ctx, rawURL, sseHC)
+		}
+	default:
+		var mu sync.Mutex
+		useSSE := false
+		c.dialer = func(ctx context.Context, c *Client) (*mcp.ClientSession, *hooks, error) {
+			mu.Lock()
+			sse := useSSE
+			mu.Unlock()
+			if sse {
+				return c.dialSSE(ctx, rawURL, sseHC)
+			}
+			status.Store(0)
+			cs, h, err := c.dialStreamable(ctx, rawURL, streamHC)
+			if err == nil {
+				return cs, h, nil
+			}
+			code := int(status.Load())
+			if code < 400 || code > 499 || code == http.StatusUnauthorized || code == http.StatusForbidden || ctx.Err() != nil {
+				return nil, h, err
+			}
+			c.opts.logger.Info("mcp server refused Streamable HTTP; trying legacy SSE", "server", c.name, "status", code)
+			cs, h, err2 := c.dialSSE(ctx, rawURL, sseHC)
+			if err2 != nil {
+				return nil, h, fmt.Errorf("streamable HTTP: %w; legacy SSE: %w", err, err2)
+			}
+			mu.Lock()
+			useSSE = true
+			mu.Unlock()
 			return cs, h, nil
 		}
-		code := int(status.Load())
-		if code < 400 || code > 499 || code == http.StatusUnauthorized || code == http.StatusForbidden || ctx.Err() != nil {
-			return nil, h, err
-		}
-		c.opts.logger.Info("mcp server refused Streamable HTTP; trying legacy SSE", "server", c.name, "status", code)
-		cs, h, err2 := c.dialSSE(ctx, url, hc)
-		if err2 != nil {
-			return nil, h, fmt.Errorf("streamable HTTP: %w; legacy SSE: %w", err, err2)
-		}
-		mu.Lock()
-		useSSE = true
-		mu.Unlock()
-		return cs, h, nil
 	}
-	return c
+	return c, nil
 }
 
 func (c *Client) dialStreamable(ctx context.Context, endpoint string, hc *http.Client) (*mcp.ClientSession, *hooks, error) {
@@ -140,21 +159,25 @@ func (t *sseTransport) Connect(context.Context) (mcp.Connection, error) {
 	return t.inner.Connect(t.ctx)
 }
 
-// httpClient builds the client the HTTP transports use: static headers,
-// then the [WithRoundTripper] transport (or ours, or the one of
-// [WithHTTPClient]).
-func (c *Client) httpClient(headers map[string]string, timeout, readTimeout time.Duration, status *atomic.Int32) *http.Client {
+// httpClients builds the clients of the two transports. Each request goes
+// through, outermost first: the static headers (and, for the Streamable
+// transport, the recording of the initial POST's status; for the legacy
+// one, the OAuth handler and the event stream's read timeout), then the
+// [WithRoundTripper] wrappers, last given outermost, then the base
+// transport: the [WithHTTPClient] client's, or one of our own.
+func (c *Client) httpClients(status *atomic.Int32) (streamable, sse *http.Client, err error) {
+	o := &c.opts
 	var base http.RoundTripper
-	switch {
-	case c.opts.roundTripper != nil:
-		base = c.opts.roundTripper
-	case c.opts.httpClient != nil && c.opts.httpClient.Transport != nil:
-		base = c.opts.httpClient.Transport
-	default:
+	if o.httpClient != nil && o.httpClient.Transport != nil {
+		if o.dialTimeout > 0 {
+			return nil, nil, errors.New("mcpclient: WithDialTimeout applies to the client's own transport, and WithHTTPClient gives one: set the dial timeout there")
+		}
+		base = o.httpClient.Transport
+	} else {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
-		if timeout > 0 {
-			tr.DialContext = (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext
-			tr.TLSHandshakeTimeout = timeout
+		if d := o.dialTimeout; d > 0 {
+			tr.DialContext = (&net.Dialer{Timeout: d, KeepAlive: 30 * time.Second}).DialContext
+			tr.TLSHandshakeTimeout = d
 			// No ResponseHeaderTimeout: a server answering a long tool
 			// call with plain JSON sends its headers only at the end.
 			// Calls are bounded by WithCallTimeout instead.
@@ -162,13 +185,29 @@ func (c *Client) httpClient(headers map[string]string, timeout, readTimeout time
 		c.httpTr = tr
 		base = tr
 	}
-	hc := &http.Client{}
-	if c.opts.httpClient != nil {
-		*hc = *c.opts.httpClient //nolint:govet // copying the config, not a lock
+	for i, wrap := range o.wrappers {
+		next := wrap(base)
+		if next == nil {
+			return nil, nil, fmt.Errorf("mcpclient: WithRoundTripper: wrapper %d returned nil", i+1)
+		}
+		base = next
 	}
-	hc.Timeout = 0 // would end event streams; Timeout is applied per phase above
-	hc.Transport = &headerTransport{next: base, headers: headers, readTimeout: readTimeout, status: status}
-	return hc
+	mk := func(rt http.RoundTripper) *http.Client {
+		hc := &http.Client{}
+		if o.httpClient != nil {
+			*hc = *o.httpClient //nolint:govet // copying the config, not a lock
+		}
+		hc.Timeout = 0 // would end event streams; calls are bounded by WithCallTimeout
+		hc.Transport = rt
+		return hc
+	}
+	streamable = mk(&headerTransport{next: base, headers: o.headers, status: status})
+	sseNext := base
+	if o.oauth != nil {
+		sseNext = &oauthTransport{h: o.oauth, next: base}
+	}
+	sse = mk(&headerTransport{next: sseNext, headers: o.headers, readTimeout: o.sseReadTimeout})
+	return streamable, sse, nil
 }
 
 // headerTransport sets static headers, records the status of initial
@@ -233,12 +272,4 @@ func (b *idleBody) Read(p []byte) (int, error) {
 func (b *idleBody) Close() error {
 	b.timer.Stop()
 	return b.ReadCloser.Close()
-}
-
-func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return raw
-	}
-	return u.Host
 }

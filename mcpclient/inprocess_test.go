@@ -88,7 +88,7 @@ func TestInMemory(t *testing.T) {
 	ctx := ctxT(t)
 	var sampled atomic.Value
 	changed := make(chan []Tool, 4)
-	c := NewInMemory(newGoServer(),
+	c := must(NewInMemory(newGoServer(),
 		//lint:ignore SA1019 sampling is what is being tested.
 		WithSamplingHandler(func(_ context.Context, req *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
 			sampled.Store(req.Params.Messages[0].Content.(*mcp.TextContent).Text)
@@ -98,7 +98,7 @@ func TestInMemory(t *testing.T) {
 			return &mcp.ElicitResult{Action: "accept", Content: map[string]any{"name": "ada"}}, nil
 		}),
 		WithToolsChanged(func(ts []Tool) { changed <- ts }),
-	)
+	))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
@@ -190,7 +190,7 @@ func TestStreamableHTTPGoServer(t *testing.T) {
 	hc := &headerCheck{next: mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)}
 	ts := httptest.NewServer(hc)
 	defer ts.Close()
-	c := NewStreamableHTTP(HTTPParams{URL: ts.URL, Headers: map[string]string{"X-Api-Key": "k1"}})
+	c := must(NewHTTP(ts.URL, WithHTTPTransport(Streamable), WithHeaders(map[string]string{"X-Api-Key": "k1"})))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ func TestSSEGoServerAndFallback(t *testing.T) {
 	ts := httptest.NewServer(hc)
 	defer ts.Close()
 
-	c := NewSSE(SSEParams{URL: ts.URL, Headers: map[string]string{"X-Api-Key": "k2"}}, WithConnectTimeout(10e9))
+	c := must(NewHTTP(ts.URL, WithHTTPTransport(SSE), WithHeaders(map[string]string{"X-Api-Key": "k2"}), WithConnectTimeout(10e9)))
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func TestSSEGoServerAndFallback(t *testing.T) {
 
 	// NewHTTP tries Streamable HTTP first; the SSE handler refuses the
 	// POST with a 4xx, so it falls back to SSE.
-	h := NewHTTP(ts.URL, WithName("fallback"))
+	h := must(NewHTTP(ts.URL, WithName("fallback")))
 	if err := h.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestSSEGoServerAndFallback(t *testing.T) {
 	// And NewHTTP on a Streamable HTTP server stays there.
 	ts2 := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
 	defer ts2.Close()
-	h2 := NewHTTP(ts2.URL)
+	h2 := must(NewHTTP(ts2.URL))
 	if err := h2.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestHTTPUnreachable(t *testing.T) {
 	ts := httptest.NewServer(http.NotFoundHandler())
 	url := ts.URL
 	ts.Close()
-	c := NewHTTP(url, WithConnectTimeout(5e9))
+	c := must(NewHTTP(url, WithConnectTimeout(5e9)))
 	err := c.Connect(ctxT(t))
 	var se *ServerError
 	if !errors.As(err, &se) {
@@ -285,9 +285,26 @@ func TestSSEReadTimeoutReconnects(t *testing.T) {
 	noLeaks(t)
 	ctx := ctxT(t)
 	srv := newGoServer()
-	ts := httptest.NewServer(mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	sse := mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	// Event streams opened (GET) and ended by the client, as the server
+	// sees them. The server sends nothing after the endpoint event.
+	var opened, ended atomic.Int32
+	reopened := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			sse.ServeHTTP(w, r)
+			return
+		}
+		if opened.Add(1) == 2 {
+			close(reopened)
+		}
+		sse.ServeHTTP(w, r)
+		if r.Context().Err() != nil {
+			ended.Add(1)
+		}
+	}))
 	defer ts.Close()
-	c := NewSSE(SSEParams{URL: ts.URL, ReadTimeout: 300 * time.Millisecond})
+	c := must(NewHTTP(ts.URL, WithHTTPTransport(SSE), WithSSEReadTimeout(300*time.Millisecond)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
@@ -296,12 +313,18 @@ func TestSSEReadTimeoutReconnects(t *testing.T) {
 	if first != "" {
 		t.Errorf("Stderr of an SSE client = %q", first)
 	}
-	// The idle stream is cut after 300 ms; the supervisor reconnects, and
-	// safe calls wait for it.
-	time.Sleep(time.Second)
+	// The silent stream is cut after 300 ms, and the supervisor connects
+	// again: a second event stream. Without the read timeout the first
+	// stream stays open and this waits until ctx ends.
+	select {
+	case <-reopened:
+	case <-ctx.Done():
+		t.Fatalf("no second event stream (streams opened %d, ended by the client %d): the read timeout did not cut the silent one", opened.Load(), ended.Load())
+	}
 	if err := c.Ping(ctx); err != nil {
 		t.Fatalf("Ping after the stream went silent: %v", err)
 	}
+	waitFor(t, func() bool { return ended.Load() > 0 }, "the server to see the silent stream ended by the client")
 	c.Close()
 	ts.Close()
 }

@@ -44,7 +44,7 @@ func TestMain(m *testing.M) {
 func testServer(t testing.TB, mode string, opts ...Option) *Client {
 	t.Helper()
 	opts = append([]Option{WithName("ts"), WithTerminateTimeout(2 * time.Second)}, opts...)
-	c := NewStdio(StdioParams{Command: testServerBin, Args: []string{"-mode=" + mode}}, opts...)
+	c := must(NewStdio(testServerBin, []string{"-mode=" + mode}, opts...))
 	t.Cleanup(func() { c.Close() })
 	return c
 }
@@ -53,4 +53,13 @@ func testServer(t testing.TB, mode string, opts ...Option) *Client {
 func noLeaks(t *testing.T) {
 	t.Helper()
 	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+}
+
+// must returns c, and panics on a constructor's error: the tests' options
+// are valid.
+func must(c *Client, err error) *Client {
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

@@ -2,8 +2,11 @@ package mcpclient
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
@@ -17,8 +20,32 @@ const (
 	defaultStderrLimit    = 64 << 10
 )
 
-// An Option configures a [Client].
-type Option func(*options)
+// An Option configures a [Client]. Options validate their argument: an
+// invalid one (a negative timeout, an empty name, a nil function) makes the
+// constructor fail, as does an option that does not apply to the transport
+// being built (a stdio option such as [WithEnv] given to [NewHTTP]).
+// Leaving an option out is always valid and means its documented default.
+type Option func(*options) error
+
+// family is the kind of transport a constructor builds; options that apply
+// to one family only record it.
+type family int
+
+const (
+	familyAny family = iota
+	familyStdio
+	familyHTTP
+)
+
+func (f family) String() string {
+	switch f {
+	case familyStdio:
+		return "NewStdio"
+	case familyHTTP:
+		return "NewHTTP"
+	}
+	return "any"
+}
 
 type options struct {
 	name           string
@@ -28,53 +55,126 @@ type options struct {
 	progress       func(ProgressEvent)
 	toolsChanged   func([]Tool)
 	//lint:ignore SA1019 sampling is deprecated in 2026-07-28 but servers still use it; the run loop answers it.
-	sampling         func(context.Context, *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error)
-	elicitation      func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error)
-	httpClient       *http.Client
-	roundTripper     http.RoundTripper
-	oauth            auth.OAuthHandler
-	reconnect        int
+	sampling    func(context.Context, *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error)
+	elicitation func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error)
+	reconnect   int
+
+	// stdio
+	env              map[string]string
+	dir              string
 	stderrLimit      int
 	terminateTimeout time.Duration
+
+	// HTTP
+	transport      HTTPTransport
+	headers        map[string]string
+	dialTimeout    time.Duration
+	sseReadTimeout time.Duration
+	httpClient     *http.Client
+	wrappers       []func(http.RoundTripper) http.RoundTripper
+	oauth          auth.OAuthHandler
+
+	only []scoped // options that apply to one family, in the order given
 }
 
-func buildOptions(opts []Option) options {
+// scoped records an option that applies to one transport family.
+type scoped struct {
+	option string
+	family family
+}
+
+func (o *options) onlyFor(f family, option string) {
+	o.only = append(o.only, scoped{option, f})
+}
+
+// buildOptions applies opts for a constructor of family f.
+func buildOptions(f family, opts []Option) (options, error) {
 	o := options{
 		connectTimeout: defaultConnectTimeout,
 		callTimeout:    defaultCallTimeout,
 		reconnect:      defaultReconnect,
 		stderrLimit:    defaultStderrLimit,
 	}
+	var errs []error
 	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
+		if opt == nil {
+			errs = append(errs, errors.New("mcpclient: nil Option"))
+			continue
 		}
+		if err := opt(&o); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, s := range o.only {
+		if s.family != f {
+			errs = append(errs, fmt.Errorf("mcpclient: %s applies to %s clients only", s.option, s.family))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return options{}, err
 	}
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
-	return o
+	return o, nil
+}
+
+func optErr(option, format string, args ...any) error {
+	return fmt.Errorf("mcpclient: %s: %s", option, fmt.Sprintf(format, args...))
 }
 
 // WithName sets the name the client reports in errors, logs and progress
-// events. By default it is the command's base name (stdio) or the URL's host.
-func WithName(name string) Option { return func(o *options) { o.name = name } }
+// events. By default it is the command's base name (stdio), the URL's host
+// (HTTP) or "in-memory". An empty name is an error.
+func WithName(name string) Option {
+	return func(o *options) error {
+		if strings.TrimSpace(name) == "" {
+			return optErr("WithName", "empty name")
+		}
+		o.name = name
+		return nil
+	}
+}
 
 // WithLogger sets where the client logs warnings (skipped tools, reconnects).
 // By default nothing is logged.
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error {
+		if l == nil {
+			return optErr("WithLogger", "nil logger")
+		}
+		o.logger = l
+		return nil
+	}
+}
 
 // WithConnectTimeout bounds [Client.Connect] (starting the server and the
-// initialize handshake). The default is 30 s; d <= 0 means no bound other
-// than the caller's context.
-func WithConnectTimeout(d time.Duration) Option { return func(o *options) { o.connectTimeout = d } }
+// initialize handshake). The default is 30 s; 0 means no bound other than
+// the caller's context; a negative duration is an error.
+func WithConnectTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d < 0 {
+			return optErr("WithConnectTimeout", "negative duration %s", d)
+		}
+		o.connectTimeout = d
+		return nil
+	}
+}
 
 // WithCallTimeout bounds each tool call and each other request. The default
-// is 60 s; d <= 0 means no bound other than the caller's context. A tool call
-// that runs past it is cancelled (the server receives
-// notifications/cancelled) and comes back as an error result the model can
-// read; see [Client.CallTool].
-func WithCallTimeout(d time.Duration) Option { return func(o *options) { o.callTimeout = d } }
+// is 60 s; 0 means no bound other than the caller's context; a negative
+// duration is an error. A tool call that runs past it is cancelled (the
+// server receives notifications/cancelled) and fails with an error matching
+// [ErrCallTimeout]; see [Client.CallTool].
+func WithCallTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d < 0 {
+			return optErr("WithCallTimeout", "negative duration %s", d)
+		}
+		o.callTimeout = d
+		return nil
+	}
+}
 
 // A ProgressEvent is a notifications/progress message about a tool call.
 type ProgressEvent struct {
@@ -88,57 +188,66 @@ type ProgressEvent struct {
 // WithProgress asks servers for progress on every tool call and passes the
 // events to fn. fn runs on the connection's reader: it must not block, nor
 // call the client.
-func WithProgress(fn func(ProgressEvent)) Option { return func(o *options) { o.progress = fn } }
+func WithProgress(fn func(ProgressEvent)) Option {
+	return func(o *options) error {
+		if fn == nil {
+			return optErr("WithProgress", "nil function")
+		}
+		o.progress = fn
+		return nil
+	}
+}
 
 // WithToolsChanged registers fn to be called with the new tool list after
 // the server announced a change (notifications/tools/list_changed) or after
 // a reconnect found a different list. fn runs on a goroutine of the client
 // and must not call [Client.Close].
-func WithToolsChanged(fn func([]Tool)) Option { return func(o *options) { o.toolsChanged = fn } }
+func WithToolsChanged(fn func([]Tool)) Option {
+	return func(o *options) error {
+		if fn == nil {
+			return optErr("WithToolsChanged", "nil function")
+		}
+		o.toolsChanged = fn
+		return nil
+	}
+}
 
 // WithSamplingHandler answers the server's sampling/createMessage requests,
 // and advertises the sampling capability.
 //
 //lint:ignore SA1019 sampling is deprecated in 2026-07-28 but servers still use it; the run loop answers it.
 func WithSamplingHandler(fn func(context.Context, *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error)) Option {
-	return func(o *options) { o.sampling = fn }
+	return func(o *options) error {
+		if fn == nil {
+			return optErr("WithSamplingHandler", "nil function")
+		}
+		o.sampling = fn
+		return nil
+	}
 }
 
 // WithElicitationHandler answers the server's elicitation/create requests,
 // and advertises the elicitation capability.
 func WithElicitationHandler(fn func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error)) Option {
-	return func(o *options) { o.elicitation = fn }
+	return func(o *options) error {
+		if fn == nil {
+			return optErr("WithElicitationHandler", "nil function")
+		}
+		o.elicitation = fn
+		return nil
+	}
 }
-
-// WithHTTPClient sets the HTTP client the HTTP transports use. Its
-// Transport is wrapped (static headers, [WithRoundTripper]); the client
-// itself is not modified.
-func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
-
-// WithRoundTripper sets a RoundTripper that every HTTP request of the HTTP
-// transports goes through, after static headers are set: the slot for
-// authentication on transports without an OAuth handler (legacy SSE).
-// Typically it wraps the transport it is given; if rt is nil this is a no-op.
-func WithRoundTripper(rt http.RoundTripper) Option { return func(o *options) { o.roundTripper = rt } }
-
-// WithOAuthHandler sets the OAuth handler of the Streamable HTTP transport
-// (see the go-sdk's auth package). The legacy SSE transport has no such
-// slot; authenticate it with [WithRoundTripper].
-func WithOAuthHandler(h auth.OAuthHandler) Option { return func(o *options) { o.oauth = h } }
 
 // WithReconnect sets how many times in a row the supervisor tries to
 // reconnect a server whose connection broke, with exponential backoff,
 // before giving up (the next call then tries once more). The default is 5;
-// 0 turns the supervisor off.
-func WithReconnect(maxAttempts int) Option { return func(o *options) { o.reconnect = maxAttempts } }
-
-// WithStderrLimit sets how many bytes of a stdio server's stderr are kept
-// (the most recent ones). The default is 64 KiB.
-func WithStderrLimit(n int) Option { return func(o *options) { o.stderrLimit = n } }
-
-// WithTerminateTimeout sets how long Close waits for a stdio server to exit
-// after its stdin is closed before signalling it (SIGTERM, then SIGKILL after
-// the same delay). The default is the go-sdk's, 5 s.
-func WithTerminateTimeout(d time.Duration) Option {
-	return func(o *options) { o.terminateTimeout = d }
+// 0 turns the supervisor off; a negative count is an error.
+func WithReconnect(maxAttempts int) Option {
+	return func(o *options) error {
+		if maxAttempts < 0 {
+			return optErr("WithReconnect", "negative count %d", maxAttempts)
+		}
+		o.reconnect = maxAttempts
+		return nil
+	}
 }

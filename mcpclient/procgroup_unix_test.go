@@ -13,8 +13,8 @@ import (
 func TestStdioCloseKillsGrandchildren(t *testing.T) {
 	noLeaks(t)
 	ctx := ctxT(t)
-	c := NewStdio(StdioParams{Command: "/bin/sh", Args: []string{"-c", `sleep 300 & echo "grandchild=$!" >&2; exec "$0" -mode=echo`, testServerBin}},
-		WithTerminateTimeout(2e9))
+	c := must(NewStdio("/bin/sh", []string{"-c", `sleep 300 & echo "grandchild=$!" >&2; exec "$0" -mode=echo`, testServerBin},
+		WithTerminateTimeout(2e9)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)

@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 )
 
 func ctxT(t *testing.T) context.Context {
@@ -70,8 +73,8 @@ func TestStdioEcho(t *testing.T) {
 		t.Errorf("fail = %+v, %v", res, err)
 	}
 	res, err = c.CallTool(ctx, "echo", json.RawMessage(`[1,2]`))
-	if err != nil || !res.IsError {
-		t.Errorf("echo with array args = %+v, %v", res, err)
+	if res != nil || !errors.Is(err, ErrInvalidArguments) {
+		t.Errorf("echo with array args = %+v, %v; want ErrInvalidArguments", res, err)
 	}
 	if _, err := c.CallTool(ctx, "nope", nil); !errors.Is(err, ErrToolNotFound) {
 		t.Errorf("CallTool(nope) = %v, want ErrToolNotFound", err)
@@ -140,11 +143,9 @@ func TestStdioCallTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := c.CallTool(ctx, "sleep", json.RawMessage(`{"ms":60000}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.IsError || !errors.Is(res.Err, ErrCallTimeout) || !strings.Contains(res.Text, `tool "sleep" timed out after 300ms`) {
-		t.Errorf("timed-out call = %+v", res)
+	var se *ServerError
+	if res != nil || !errors.Is(err, ErrCallTimeout) || !errors.As(err, &se) || !strings.Contains(err.Error(), `call tool "sleep": mcpclient: tool call timed out after 300ms`) {
+		t.Errorf("timed-out call = %+v, %v", res, err)
 	}
 	// The server saw notifications/cancelled: its handler's ctx ended.
 	waitFor(t, func() bool { return strings.Contains(c.Stderr(), "sleep cancelled") }, "server to log the cancellation")
@@ -231,7 +232,7 @@ func TestStdioGarbage(t *testing.T) {
 
 func TestStdioBadCommand(t *testing.T) {
 	noLeaks(t)
-	c := NewStdio(StdioParams{Command: "/nonexistent/mcp-server"})
+	c := must(NewStdio("/nonexistent/mcp-server", nil))
 	err := c.Connect(ctxT(t))
 	var se *ServerError
 	if !errors.As(err, &se) || se.Server != "mcp-server" {
@@ -313,20 +314,29 @@ func TestStdioDupAndBadSchema(t *testing.T) {
 		}
 	}
 	// A renamed tool is called by its original name (which this server
-	// only lists, so it answers with an error naming it).
+	// only lists, so it answers with a JSON-RPC error naming it).
 	res, err := c.CallTool(ctx, "get_sum_2", json.RawMessage(`{}`))
-	if err != nil || !res.IsError || !strings.Contains(res.Text, `"get.sum"`) {
-		t.Errorf("get_sum_2 = %+v, %v", res, err)
+	var rpcErr *jsonrpc.Error
+	if res != nil || !errors.As(err, &rpcErr) || !strings.Contains(rpcErr.Message, `"get.sum"`) {
+		t.Errorf("get_sum_2 = %+v, %v; want a JSON-RPC error naming get.sum", res, err)
 	}
 	c.Close()
 }
 
 func TestStdioCrashAndRestart(t *testing.T) {
+	// The restarted server lists the same tools (reported to
+	// WithToolsChanged: never), or other ones (reported once).
+	t.Run("same tools", func(t *testing.T) { testCrashAndRestart(t, "crash-after=1", 0) })
+	t.Run("other tools", func(t *testing.T) { testCrashAndRestart(t, "crash-after=1,pidtool", 1) })
+}
+
+func testCrashAndRestart(t *testing.T, mode string, wantChanged int) {
 	noLeaks(t)
 	ctx := ctxT(t)
 	var mu sync.Mutex
 	var changed int
-	c := testServer(t, "crash-after=1", WithToolsChanged(func([]Tool) { mu.Lock(); changed++; mu.Unlock() }))
+	var last []Tool
+	c := testServer(t, mode, WithToolsChanged(func(ts []Tool) { mu.Lock(); changed++; last = ts; mu.Unlock() }))
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -349,6 +359,20 @@ func TestStdioCrashAndRestart(t *testing.T) {
 	if !strings.Contains(c.Stderr(), "boom") {
 		t.Errorf("stderr = %q", c.Stderr())
 	}
+	// The supervisor lists the tools again before it lets calls through:
+	// by now the change, if any, has been reported.
+	tools, err := c.Tools(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if changed != wantChanged {
+		t.Errorf("WithToolsChanged called %d times after the restart, want %d", changed, wantChanged)
+	}
+	if wantChanged > 0 && !slices.EqualFunc(last, tools, func(a, b Tool) bool { return a.Name == b.Name }) {
+		t.Errorf("WithToolsChanged reported %v, Tools lists %v", toolNames(last), toolNames(tools))
+	}
+	mu.Unlock()
 	c.Close()
 }
 
@@ -407,7 +431,7 @@ func TestConnectAll(t *testing.T) {
 	for range 3 {
 		cs = append(cs, testServer(t, "slowstart=300ms"))
 	}
-	bad := NewStdio(StdioParams{Command: "/nonexistent/srv"}, WithName("broken"))
+	bad := must(NewStdio("/nonexistent/srv", nil, WithName("broken")))
 	t.Cleanup(func() { bad.Close() })
 	err := ConnectAll(ctx, append(cs, bad)...)
 	if err == nil || !strings.Contains(err.Error(), `"broken"`) {
@@ -449,4 +473,12 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+func toolNames(ts []Tool) []string {
+	var names []string
+	for _, t := range ts {
+		names = append(names, t.Name)
+	}
+	return names
 }

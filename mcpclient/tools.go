@@ -9,7 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -31,19 +30,17 @@ type Tool struct {
 	Annotations  *mcp.ToolAnnotations
 }
 
-// A ToolResult is the outcome of [Client.CallTool].
+// A ToolResult is the server's answer to [Client.CallTool]: what the tool
+// returned, success or its own error result. A call that could not be made
+// or answered is an error from CallTool instead, never a ToolResult.
 type ToolResult struct {
 	// Text is what a model reads; see [RenderResult].
 	Text string
-	// IsError says the call failed: the tool said so, the server rejected
-	// the call, or it timed out.
+	// IsError says the tool reported an error (isError in its result).
+	// The result is still an answer for the model, which may act on it.
 	IsError bool
-	// Raw is the server's result; nil when the client made the result up
-	// (timeout, protocol error).
+	// Raw is the server's result.
 	Raw *mcp.CallToolResult
-	// Err is set when the client made the result up: it matches
-	// [ErrCallTimeout] for a timeout, or is the server's JSON-RPC error.
-	Err error
 }
 
 // toolSet is one listing of a server's tools.
@@ -224,31 +221,32 @@ func (c *Client) lookup(ctx context.Context, name string) (*Tool, error) {
 // CallTool calls a tool by its sanitised or original name with args, a
 // JSON object (empty or "null" means no arguments).
 //
-// What the model should read comes back as a [ToolResult] with a nil
-// error, including failures it can act on: the tool's own isError results,
-// the server rejecting the call (a JSON-RPC error such as invalid params),
-// and a call that ran past [WithCallTimeout] (IsError set, Err matching
-// [ErrCallTimeout]; the server is sent notifications/cancelled).
+// A tool call has two failure channels. The server's answer comes back as
+// a [ToolResult] with a nil error, including the tool's own error result
+// (IsError set): that is an answer the model reads. Everything else is an
+// error and a nil result:
+//   - [ErrClosed], [ErrNotConnected], [ErrToolNotFound], [ErrInvalidTool],
+//     [ErrInvalidArguments] (args is not a JSON object): nothing was called;
+//   - the caller's ctx ending (matching ctx.Err());
+//   - a [*ServerError] otherwise, naming the server and the tool: the call
+//     ran past [WithCallTimeout] (matching [ErrCallTimeout]; the server is
+//     sent notifications/cancelled), the server rejected the call with a
+//     JSON-RPC error (matching *jsonrpc.Error, e.g. invalid params), or the
+//     server is unreachable or the connection broke during the call
+//     (matching [ErrConnectionLost]).
 //
-// An error is returned when there is nothing to call: [ErrClosed],
-// [ErrNotConnected], [ErrToolNotFound], [ErrInvalidTool], the caller's ctx
-// ending, or a [*ServerError] when the server is unreachable or the
-// connection broke during the call (matching [ErrConnectionLost]). A tool
-// call is never retried: the supervisor restarts the server, and the next
-// call goes to the new one.
+// A tool call is never retried: the supervisor restarts the server, and the
+// next call goes to the new one.
 func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage) (*ToolResult, error) {
 	t, err := c.lookup(ctx, name)
 	if err != nil {
 		return nil, err
 	}
+	op := fmt.Sprintf("call tool %q", t.OriginalName)
 	params := &mcp.CallToolParams{Name: t.OriginalName}
 	if a := bytes.TrimSpace(args); len(a) > 0 && !bytes.Equal(a, []byte("null")) {
 		if !json.Valid(a) || a[0] != '{' {
-			return &ToolResult{
-				Text:    fmt.Sprintf("Error: the arguments of tool %q must be a JSON object, got %.200q", t.Name, a),
-				IsError: true,
-				Err:     errors.New("arguments are not a JSON object"),
-			}, nil
+			return nil, fmt.Errorf("mcp server %q: %s: %w, got %.200q", c.name, op, ErrInvalidArguments, a)
 		}
 		params.Arguments = json.RawMessage(a) // sent as is: no re-marshalling
 	}
@@ -269,42 +267,31 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 	}
 	switch {
 	case ctx.Err() != nil:
-		return nil, fmt.Errorf("mcp server %q: call tool %q: %w", c.name, t.OriginalName, ctx.Err())
+		return nil, fmt.Errorf("mcp server %q: %s: %w", c.name, op, ctx.Err())
 	case c.life.Err() != nil:
-		return nil, fmt.Errorf("mcp server %q: call tool %q: %w", c.name, t.OriginalName, ErrClosed)
+		return nil, fmt.Errorf("mcp server %q: %s: %w", c.name, op, ErrClosed)
 	case errors.Is(cause, ErrCallTimeout):
-		return &ToolResult{
-			Text:    fmt.Sprintf("Error: tool %q timed out after %s", t.OriginalName, c.opts.callTimeout),
-			IsError: true,
-			Err:     cause,
-		}, nil
+		return nil, c.serverError(op, cause)
 	}
-	var rpcErr *jsonrpc.Error
-	if errors.As(err, &rpcErr) && !isConnErr(err) {
-		return &ToolResult{
-			Text:    fmt.Sprintf("Error: tool %q: %s", t.OriginalName, rpcErr.Message),
-			IsError: true,
-			Err:     err,
-		}, nil
+	if !isConnErr(err) {
+		// A JSON-RPC error (the server rejected the call), or another
+		// failure that leaves the session usable.
+		return nil, c.serverError(op, err)
 	}
-	op := fmt.Sprintf("call tool %q", t.OriginalName)
-	if isConnErr(err) {
-		// Wait (briefly) for the session to be torn down, so that the
-		// error carries the whole stderr of a crashed child.
-		t := time.NewTimer(3 * time.Second)
-		select {
-		case <-c.drop(cs, err):
-		case <-t.C:
-		case <-ctx.Done():
-		}
-		t.Stop()
-		op += " (not retried; the server is being restarted)"
-		var se *ServerError
-		if last := c.lastErrSafe(); errors.As(last, &se) {
-			// Built from se, with stderr read again: it may have grown.
-			return nil, c.serverError(op, se.Err)
-		}
-		return nil, c.serverError(op, fmt.Errorf("%w: %v", ErrConnectionLost, err))
+	// Wait (briefly) for the session to be torn down, so that the error
+	// carries the whole stderr of a crashed child.
+	timer := time.NewTimer(3 * time.Second)
+	select {
+	case <-c.drop(cs, err):
+	case <-timer.C:
+	case <-ctx.Done():
 	}
-	return nil, c.serverError(op, err)
+	timer.Stop()
+	op += " (not retried; the server is being restarted)"
+	var se *ServerError
+	if last := c.lastErrSafe(); errors.As(last, &se) {
+		// Built from se, with stderr read again: it may have grown.
+		return nil, c.serverError(op, se.Err)
+	}
+	return nil, c.serverError(op, fmt.Errorf("%w: %v", ErrConnectionLost, err))
 }

@@ -31,7 +31,7 @@ func TestCrashingMCPServer(t *testing.T) {
 		return mistraltest.Respond(mistraltest.Call("echo", map[string]string{"text": "still there?"})), nil
 	})
 	defer s.Close()
-	mc := mcpclient.NewStdio(mcpclient.StdioParams{Command: bin, Args: []string{"-mode=crash-after=0"}})
+	mc := mustMCP(mcpclient.NewStdio(bin, []string{"-mode=crash-after=0"}))
 	r := newRunner(t, s, run.WithModel("m"), run.WithMCP(mc), run.WithContinueOnError(true))
 	res, err := r.Run(context.Background(), mistral.TextInputs("go"))
 	if err != nil {

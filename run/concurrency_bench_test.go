@@ -32,7 +32,7 @@ func BenchmarkConcurrentRuns(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	mc := mcpclient.NewStdio(mcpclient.StdioParams{Command: bin})
+	mc := mustMCP(mcpclient.NewStdio(bin, nil))
 	r, err := run.New(c, run.WithModel("m"), run.WithMCP(mc))
 	if err != nil {
 		b.Fatal(err)

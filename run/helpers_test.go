@@ -74,7 +74,16 @@ func weatherServer() *mcp.Server {
 }
 
 func inMemoryWeather(opts ...mcpclient.Option) *mcpclient.Client {
-	return mcpclient.NewInMemory(weatherServer(), append([]mcpclient.Option{mcpclient.WithName("weather")}, opts...)...)
+	return mustMCP(mcpclient.NewInMemory(weatherServer(), append([]mcpclient.Option{mcpclient.WithName("weather")}, opts...)...))
+}
+
+// mustMCP returns c, and panics on a constructor's error: the tests'
+// options are valid.
+func mustMCP(c *mcpclient.Client, err error) *mcpclient.Client {
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 // appendBodies returns the bodies of the append requests the server got.

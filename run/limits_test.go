@@ -28,7 +28,7 @@ func TestMaxConcurrentPerServer(t *testing.T) {
 	})
 	s := mistraltest.NewServer(fanOut("work", 6, map[string]any{}))
 	defer s.Close()
-	r := newRunner(t, s, run.WithModel("m"), run.WithMCP(mcpclient.NewInMemory(srv), run.MaxConcurrent(2)))
+	r := newRunner(t, s, run.WithModel("m"), run.WithMCP(mustMCP(mcpclient.NewInMemory(srv)), run.MaxConcurrent(2)))
 	if _, err := r.Run(context.Background(), mistral.TextInputs("go")); err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func TestSamplingAndPromptInstructions(t *testing.T) {
 	srv.AddPrompt(&mcp.Prompt{Name: "persona"}, func(ctx context.Context, req *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		return &mcp.GetPromptResult{Messages: []*mcp.PromptMessage{{Role: "user", Content: &mcp.TextContent{Text: "You are terse."}}}}, nil
 	})
-	mc := mcpclient.NewInMemory(srv, mcpclient.WithSamplingHandler(run.SamplingHandler(c, "mistral-small-latest")))
+	mc := mustMCP(mcpclient.NewInMemory(srv, mcpclient.WithSamplingHandler(run.SamplingHandler(c, "mistral-small-latest"))))
 	instr, err := run.PromptInstructions(context.Background(), mc, "persona", nil)
 	if err != nil {
 		t.Fatal(err)

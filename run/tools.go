@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -282,13 +283,28 @@ func (r *Runner) callMCP(ctx context.Context, ref toolRef, args string) (text st
 	}
 	res, err := ref.src.client.CallTool(ctx, ref.original, raw)
 	if err != nil {
-		return "", err, false
-	}
-	if res.Err != nil {
-		if errors.Is(res.Err, mcpclient.ErrCallTimeout) {
-			return "", fmt.Errorf("%w: %w", ErrToolTimeout, res.Err), false
-		}
-		return "", res.Err, false
+		return "", mcpCallError(err), false
 	}
 	return res.Text, nil, false
+}
+
+// mcpCallError is what the model reads of a failed MCP call. A timeout
+// and a server's refusal (a JSON-RPC error) are told without the server's
+// name, as the tool's own failure: "tool call timed out: mcpclient: tool
+// call timed out after 1m0s", the JSON-RPC error's text.
+func mcpCallError(err error) error {
+	var se *mcpclient.ServerError
+	var rpcErr *jsonrpc.Error
+	switch {
+	case errors.Is(err, mcpclient.ErrCallTimeout):
+		if errors.As(err, &se) {
+			err = se.Err
+		}
+		return fmt.Errorf("%w: %w", ErrToolTimeout, err)
+	case errors.As(err, &rpcErr) && errors.As(err, &se):
+		return se.Err
+	case errors.Is(err, mcpclient.ErrInvalidArguments):
+		return errors.New("arguments are not a JSON object")
+	}
+	return err
 }

@@ -160,12 +160,15 @@ func (a *app) authCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer done()
-	var c *mcpclient.Client
 	opts := []mcpclient.Option{mcpclient.WithConnectTimeout(loginTimeout)}
 	if kind == "sse" {
-		c = mcpclient.NewSSE(mcpclient.SSEParams{URL: target}, append(opts, mcpclient.WithRoundTripper(h.Transport(nil)))...)
+		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.SSE), mcpclient.WithRoundTripper(h.Transport))
 	} else {
-		c = mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: target}, append(opts, mcpclient.WithOAuthHandler(h))...)
+		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.Streamable), mcpclient.WithOAuthHandler(h))
+	}
+	c, err := mcpclient.NewHTTP(target, opts...)
+	if err != nil {
+		return fmt.Errorf("login to %s: %w", target, err)
 	}
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {

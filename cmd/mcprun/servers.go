@@ -115,7 +115,12 @@ func (a *app) client(ctx context.Context, f *serverFlags, s serverConfig, opts .
 			opts = append(opts, mcpclient.WithConnectTimeout(loginTimeout)) // a person may be logging in
 		}
 	}
-	return f.newClient(kind, s, opts), done, nil
+	c, err = f.newClient(kind, s, opts)
+	if err != nil {
+		done()
+		return nil, nil, fmt.Errorf("server %q: %w", s.Name, err)
+	}
+	return c, done, nil
 }
 
 func hasAuthHeader(h map[string]string) bool {
@@ -127,20 +132,24 @@ func hasAuthHeader(h map[string]string) bool {
 	return false
 }
 
-func (f *serverFlags) newClient(kind string, s serverConfig, opts []mcpclient.Option) *mcpclient.Client {
-	switch kind {
-	case "stdio":
-		return mcpclient.NewStdio(mcpclient.StdioParams{Command: s.Command, Args: s.Args, Env: s.Env, Dir: s.Cwd}, opts...)
-	case "sse":
-		return mcpclient.NewSSE(mcpclient.SSEParams{URL: s.URL, Headers: s.Headers}, opts...)
-	case "http":
-		return mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: s.URL, Headers: s.Headers}, opts...)
-	default:
-		if len(s.Headers) > 0 {
-			return mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: s.URL, Headers: s.Headers}, opts...)
+func (f *serverFlags) newClient(kind string, s serverConfig, opts []mcpclient.Option) (*mcpclient.Client, error) {
+	if kind == "stdio" {
+		opts = append(opts, mcpclient.WithEnv(s.Env))
+		if s.Cwd != "" {
+			opts = append(opts, mcpclient.WithDir(s.Cwd))
 		}
-		return mcpclient.NewHTTP(s.URL, opts...)
+		return mcpclient.NewStdio(s.Command, s.Args, opts...)
 	}
+	switch kind {
+	case "sse":
+		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.SSE))
+	case "http":
+		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.Streamable))
+	}
+	if len(s.Headers) > 0 {
+		opts = append(opts, mcpclient.WithHeaders(s.Headers))
+	}
+	return mcpclient.NewHTTP(s.URL, opts...)
 }
 
 // clientCredentialsHandler authenticates a server with the client
@@ -172,5 +181,5 @@ func authOption(kind string, h interface {
 	if kind == "http" {
 		return mcpclient.WithOAuthHandler(h)
 	}
-	return mcpclient.WithRoundTripper(h.Transport(nil))
+	return mcpclient.WithRoundTripper(h.Transport)
 }

@@ -120,7 +120,10 @@ func connect(ctx context.Context, serverURL string, opts ...mcpclient.Option) (*
 		mcpclient.WithReconnect(0),
 		mcpclient.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))),
 	}, opts...)
-	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: serverURL}, opts...)
+	c, err := mcpclient.NewHTTP(serverURL, append(opts, mcpclient.WithHTTPTransport(mcpclient.Streamable))...)
+	if err != nil {
+		return nil, err
+	}
 	if err := c.Connect(ctx); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("connect: %w", err)

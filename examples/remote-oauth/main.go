@@ -85,12 +85,17 @@ func example(ctx context.Context, client *mistral.Client, out io.Writer, url, pr
 		opts = append(opts, mcpclient.WithOAuthHandler(h))
 	}
 
+	remote, err := mcpclient.NewHTTP(url, opts...)
+	if err != nil {
+		return err
+	}
 	r, err := run.New(client,
 		run.WithModel("mistral-medium-latest"),
-		run.WithMCP(mcpclient.NewHTTP(url, opts...)), // the Runner closes it
+		run.WithMCP(remote), // the Runner closes it
 		run.WithContinueOnError(true),
 	)
 	if err != nil {
+		remote.Close()
 		return err
 	}
 	defer r.Close()

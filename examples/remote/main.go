@@ -42,12 +42,17 @@ func main() {
 // example runs prompt with the tools of the MCP server at url and prints
 // the model's text to out.
 func example(ctx context.Context, client *mistral.Client, out io.Writer, url, prompt string) error {
+	remote, err := mcpclient.NewHTTP(url)
+	if err != nil {
+		return err
+	}
 	r, err := run.New(client,
 		run.WithModel("mistral-medium-latest"),
-		run.WithMCP(mcpclient.NewHTTP(url)), // the Runner closes it
+		run.WithMCP(remote), // the Runner closes it
 		run.WithContinueOnError(true),
 	)
 	if err != nil {
+		remote.Close()
 		return err
 	}
 	defer r.Close()

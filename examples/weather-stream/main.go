@@ -85,8 +85,10 @@ func example(ctx context.Context, client *mistral.Client, out io.Writer, agentID
 		fmt.Fprintln(out, "created agent", agentID)
 	}
 
-	weather := mcpclient.NewStdio(mcpclient.StdioParams{Command: serverCmd[0], Args: serverCmd[1:]},
-		mcpclient.WithName("weather"))
+	weather, err := mcpclient.NewStdio(serverCmd[0], serverCmd[1:], mcpclient.WithName("weather"))
+	if err != nil {
+		return err
+	}
 	r, err := run.New(client,
 		run.WithAgent(agentID),
 		run.WithOutput[WeatherResult](),

@@ -279,7 +279,7 @@ func TestClientCredentialsSSETransport(t *testing.T) {
 	secret := f.addSecretClient("svc")
 	u := f.rs.URL + "/sse"
 	h := newCCHandler(t, u, ClientCredentialsConfig{ClientID: "svc", ClientSecret: secret}, nil)
-	c := mcpclient.NewSSE(mcpclient.SSEParams{URL: u}, mcpclient.WithRoundTripper(h.Transport(nil)))
+	c := mustClient(mcpclient.NewHTTP(u, mcpclient.WithHTTPTransport(mcpclient.SSE), mcpclient.WithRoundTripper(h.Transport)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)

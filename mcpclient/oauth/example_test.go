@@ -40,18 +40,28 @@ func ExampleHandler() {
 		log.Fatal(err)
 	}
 
-	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: server}, mcpclient.WithOAuthHandler(h))
+	c, err := mcpclient.NewHTTP(server, mcpclient.WithOAuthHandler(h))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		log.Fatal(err) // an *oauth.StepError says which step failed
 	}
 
-	// A legacy SSE server has no OAuth slot: authenticate its HTTP requests.
-	sseHandler, _ := oauth.NewHandler("https://legacy.example.com/sse", oauth.Config{
+	// The same works for a legacy SSE server: mcpclient authenticates its
+	// requests through the handler.
+	sseHandler, err := oauth.NewHandler("https://legacy.example.com/sse", oauth.Config{
 		Store: store, Fetcher: fetcher.Fetch, RedirectURL: fetcher.RedirectURL(),
 	})
-	sse := mcpclient.NewSSE(mcpclient.SSEParams{URL: "https://legacy.example.com/sse"},
-		mcpclient.WithRoundTripper(sseHandler.Transport(nil)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	sse, err := mcpclient.NewHTTP("https://legacy.example.com/sse",
+		mcpclient.WithHTTPTransport(mcpclient.SSE), mcpclient.WithOAuthHandler(sseHandler))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer sse.Close()
 }
 
@@ -86,7 +96,11 @@ func ExampleBuildOAuthParams() {
 	if err := h.SetToken(ctx, tok, params.Registration()); err != nil {
 		log.Fatal(err)
 	}
-	_ = mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: server}, mcpclient.WithOAuthHandler(h))
+	c, err := mcpclient.NewHTTP(server, mcpclient.WithOAuthHandler(h))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
 }
 
 // A machine-to-machine client: the client credentials grant, the client
@@ -109,11 +123,12 @@ func ExampleNewClientCredentialsHandler() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: server}, mcpclient.WithOAuthHandler(h))
+	c, err := mcpclient.NewHTTP(server, mcpclient.WithOAuthHandler(h))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		log.Fatal(err) // an *oauth.StepError says which step failed
 	}
-	// A legacy SSE server takes h.Transport(nil) (for a handler made with
-	// the SSE URL) through mcpclient.WithRoundTripper.
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
+
+	"github.com/mcprun/mcprun/mcpclient"
 )
 
 // fakeAS is an in-process authorization server plus an MCP server protected
@@ -353,4 +355,13 @@ func (f *fakeAS) checkNoSecrets(where, s string) {
 			f.t.Errorf("%s contains the credential %s", where, sec[:4])
 		}
 	}
+}
+
+// mustClient returns c, and panics on a constructor's error: the tests'
+// options are valid.
+func mustClient(c *mcpclient.Client, err error) *mcpclient.Client {
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

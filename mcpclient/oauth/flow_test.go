@@ -110,7 +110,7 @@ func TestReferenceFlow(t *testing.T) {
 	if err := h.SetToken(ctx, tok2, p.Registration()); err != nil {
 		t.Fatal(err)
 	}
-	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: f.mcpURL()}, mcpclient.WithOAuthHandler(h))
+	c := mustClient(mcpclient.NewHTTP(f.mcpURL(), mcpclient.WithHTTPTransport(mcpclient.Streamable), mcpclient.WithOAuthHandler(h)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)

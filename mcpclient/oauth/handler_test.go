@@ -69,7 +69,7 @@ func newTestHandler(t *testing.T, f *fakeAS, store TokenStore, logs *logBuf, ser
 // callWhoami connects with h over Streamable HTTP and calls the tool.
 func callWhoami(ctx context.Context, t *testing.T, f *fakeAS, h auth.OAuthHandler) error {
 	t.Helper()
-	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: f.mcpURL()}, mcpclient.WithOAuthHandler(h))
+	c := mustClient(mcpclient.NewHTTP(f.mcpURL(), mcpclient.WithHTTPTransport(mcpclient.Streamable), mcpclient.WithOAuthHandler(h)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		return err
@@ -79,9 +79,6 @@ func callWhoami(ctx context.Context, t *testing.T, f *fakeAS, h auth.OAuthHandle
 		return err
 	}
 	if res.IsError {
-		if res.Err != nil {
-			return res.Err
-		}
 		return errors.New(res.Text)
 	}
 	if res.Text != "hello" {
@@ -205,7 +202,7 @@ func TestHandlerRefreshOn401(t *testing.T) {
 	ctx := ctxT(t)
 	f := newFakeAS(t)
 	h := newTestHandler(t, f, nil, nil, "")
-	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: f.mcpURL()}, mcpclient.WithOAuthHandler(h))
+	c := mustClient(mcpclient.NewHTTP(f.mcpURL(), mcpclient.WithHTTPTransport(mcpclient.Streamable), mcpclient.WithOAuthHandler(h)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
@@ -243,7 +240,7 @@ func TestHandlerRevokedRefreshLogsInOnce(t *testing.T) {
 	// Same with a valid-looking access token the server rejects (401 →
 	// refresh refused → login), in a live session.
 	h := newTestHandler(t, f, store, logs, "")
-	c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: f.mcpURL()}, mcpclient.WithOAuthHandler(h))
+	c := mustClient(mcpclient.NewHTTP(f.mcpURL(), mcpclient.WithHTTPTransport(mcpclient.Streamable), mcpclient.WithOAuthHandler(h)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
@@ -492,7 +489,7 @@ func TestSSETransport(t *testing.T) {
 	store := NewMemoryStore()
 	url := f.rs.URL + "/sse"
 	h := newTestHandler(t, f, store, nil, url)
-	c := mcpclient.NewSSE(mcpclient.SSEParams{URL: url}, mcpclient.WithRoundTripper(h.Transport(nil)))
+	c := mustClient(mcpclient.NewHTTP(url, mcpclient.WithHTTPTransport(mcpclient.SSE), mcpclient.WithRoundTripper(h.Transport)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)

@@ -301,5 +301,5 @@ func TestModernPathRefusesIssuerMismatch(t *testing.T) {
 }
 
 func mcpclientFor(serverURL string, h *Handler) *mcpclient.Client {
-	return mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: serverURL}, mcpclient.WithOAuthHandler(h), mcpclient.WithReconnect(0))
+	return mustClient(mcpclient.NewHTTP(serverURL, mcpclient.WithHTTPTransport(mcpclient.Streamable), mcpclient.WithOAuthHandler(h), mcpclient.WithReconnect(0)))
 }

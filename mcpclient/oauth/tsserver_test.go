@@ -35,7 +35,7 @@ func TestTypeScriptServerOAuth(t *testing.T) {
 	}
 	greet := func(h *Handler) {
 		t.Helper()
-		c := mcpclient.NewStreamableHTTP(mcpclient.HTTPParams{URL: server}, mcpclient.WithOAuthHandler(h))
+		c := mustClient(mcpclient.NewHTTP(server, mcpclient.WithHTTPTransport(mcpclient.Streamable), mcpclient.WithOAuthHandler(h)))
 		defer c.Close()
 		if err := c.Connect(ctx); err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@
 //	testserver -mode=dup                  lists two tools named alike, and one twice
 //	testserver -mode=badschema            lists tools with unusable input schemas
 //	testserver -mode=slowstart=300ms      waits before serving
+//	testserver -mode=pidtool              also lists a tool named after its process id
 //
 // Modes combine with commas: -mode=slowstart=300ms,crash-after=2.
 package main
@@ -121,6 +122,12 @@ func newServer(modes map[string]string, crashAfter int64) *mcp.Server {
 			return res, err
 		}
 	})
+	if has(modes, "pidtool") {
+		// A restarted server lists different tools.
+		mcp.AddTool(s, &mcp.Tool{Name: fmt.Sprintf("pid_%d", os.Getpid())}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "pid"}}}, nil, nil
+		})
+	}
 	hang := has(modes, "hang")
 	big := has(modes, "big")
 	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "echoes text"}, func(ctx context.Context, _ *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, any, error) {
