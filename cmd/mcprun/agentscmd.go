@@ -10,6 +10,9 @@ import (
 
 // agentsCmd creates or lists agents.
 func (a *app) agentsCmd(ctx context.Context, args []string) error {
+	if len(args) > 0 && isHelpFlag(args[0]) {
+		return a.groupHelp(ctx, "agents")
+	}
 	if len(args) == 0 || (args[0] != "create" && args[0] != "list") {
 		fmt.Fprint(a.stderr, "Usage: mcprun agents create --name NAME [--model MODEL] [--instructions TEXT] [--description TEXT]\n       mcprun agents list\n")
 		return errUsage
@@ -31,7 +34,7 @@ func (a *app) agentsCmd(ctx context.Context, args []string) error {
 			fs.Usage()
 			return errUsage
 		}
-		c, err := newAPIClient(serverURL)
+		c, err := a.apiClient(serverURL)
 		if err != nil {
 			return err
 		}
@@ -47,7 +50,7 @@ func (a *app) agentsCmd(ctx context.Context, args []string) error {
 		if err := a.parse(fs, args[1:]); err != nil {
 			return err
 		}
-		c, err := newAPIClient(serverURL)
+		c, err := a.apiClient(serverURL)
 		if err != nil {
 			return err
 		}
@@ -62,12 +65,4 @@ func (a *app) agentsCmd(ctx context.Context, args []string) error {
 		}
 		return tw.Flush()
 	}
-}
-
-func newAPIClient(serverURL string) (*mistral.Client, error) {
-	opts := []mistral.Option{mistral.FromEnv()}
-	if serverURL != "" {
-		opts = append(opts, mistral.WithServerURL(serverURL))
-	}
-	return mistral.NewClient(opts...)
 }

@@ -96,9 +96,6 @@ func TestAuthLoginStatusRunLogout(t *testing.T) {
 
 func cliWith(t *testing.T, env map[string]string, browser func(context.Context, string) error, args ...string) (int, string, string) {
 	t.Helper()
-	for _, k := range []string{"MISTRAL_API_KEY", "MISTRAL_SERVER_URL"} {
-		t.Setenv(k, env[k])
-	}
 	var out, errOut syncBuffer
 	a := &app{stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }, browser: browser}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -92,7 +93,10 @@ func (a *app) oauthFor(ctx context.Context, serverURL string, scopes []string) (
 // authCmd is `mcprun auth login|status|logout`.
 func (a *app) authCmd(ctx context.Context, args []string) error {
 	const use = "Usage: mcprun auth login SERVER-URL|CONFIG-NAME [--scopes a,b]\n       mcprun auth status\n       mcprun auth logout SERVER-URL|CONFIG-NAME\n"
-	if len(args) == 0 {
+	if len(args) > 0 && isHelpFlag(args[0]) {
+		return a.groupHelp(ctx, "auth")
+	}
+	if len(args) == 0 || !slices.Contains(subcommands["auth"], args[0]) {
 		fmt.Fprint(a.stderr, use)
 		return errUsage
 	}

@@ -41,21 +41,14 @@ func (a *app) demoCmd(ctx context.Context, args []string) error {
 		f.servers.stdio = append(f.servers.stdio, "go run ./examples/weather/server")
 	}
 	var clientOpts []mistral.Option
-	if a.getenv("MISTRAL_API_KEY") == "" {
+	if api := a.apiSettings(f.serverURL); api.key == "" {
 		srv := mistraltest.NewServer(demoModel())
 		defer srv.Close()
 		f.serverURL = srv.URL
 		clientOpts = append(clientOpts, mistral.WithAPIKey("demo"))
 		fmt.Fprintln(a.stdout, "mcprun demo: MISTRAL_API_KEY is not set, so this runs against mistraltest, a local scripted stand-in for the Mistral API (the model's replies are canned; the MCP server and the tool calls are real).")
 	} else {
-		url := f.serverURL
-		if url == "" {
-			url = a.getenv("MISTRAL_SERVER_URL")
-		}
-		if url == "" {
-			url = mistral.DefaultServerURL
-		}
-		fmt.Fprintf(a.stdout, "mcprun demo: running against the Mistral API at %s with %s.\n", url, f.model)
+		fmt.Fprintf(a.stdout, "mcprun demo: running against the Mistral API at %s with %s.\n", api.url(), f.model)
 	}
 	fmt.Fprintf(a.stdout, "prompt: %s\n", prompt)
 	getLocation := run.MustFunc("get_location", "The city where a user is.", func(ctx context.Context, in struct {

@@ -11,7 +11,8 @@
 //	mcprun demo                      the weather example (mistraltest when no MISTRAL_API_KEY)
 //
 // The API key comes from MISTRAL_API_KEY, the server from --server-url or
-// MISTRAL_SERVER_URL. Run `mcprun help COMMAND` for a command's flags.
+// MISTRAL_SERVER_URL. Run `mcprun help COMMAND` (or `mcprun COMMAND --help`)
+// for a command's flags and an example.
 package main
 
 import (
@@ -66,7 +67,7 @@ Usage:
   mcprun demo [run flags]                the weather example; against mistraltest when MISTRAL_API_KEY is unset
 
 Environment: MISTRAL_API_KEY (API key), MISTRAL_SERVER_URL (API base URL).
-Run 'mcprun COMMAND -h' for a command's flags.
+Run 'mcprun help COMMAND' (or 'mcprun COMMAND --help') for a command's flags and an example.
 `
 
 // errUsage means the error was already explained with the usage text.
@@ -95,7 +96,9 @@ func (a *app) main(ctx context.Context, args []string) int {
 		err = a.authCmd(ctx, rest)
 	case "mock-server":
 		err = a.mockServerCmd(ctx, rest)
-	case "help", "-h", "--help":
+	case "help":
+		return a.helpCmd(ctx, rest)
+	case "-h", "-help", "--help":
 		fmt.Fprint(a.stdout, usage)
 		return 0
 	default:
@@ -125,26 +128,4 @@ func oneLine(s string) string {
 		out = append(out, r)
 	}
 	return string(out)
-}
-
-// newFlagSet returns a flag set that reports errors to stderr and returns
-// them instead of exiting.
-func (a *app) newFlagSet(name, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(a.stderr, "Usage: mcprun %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-func (a *app) parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	return nil
 }

@@ -61,9 +61,6 @@ func (s *syncBuffer) String() string {
 // cli runs mcprun in process with env as its whole environment.
 func cli(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	for _, k := range []string{"MISTRAL_API_KEY", "MISTRAL_SERVER_URL"} {
-		t.Setenv(k, env[k]) // mistral.FromEnv reads the process environment
-	}
 	var out, errOut syncBuffer
 	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -74,6 +71,12 @@ func cli(t *testing.T, env map[string]string, args ...string) (code int, stdout,
 
 func apiEnv(s *mistraltest.Server) map[string]string {
 	return map[string]string{"MISTRAL_API_KEY": "test-key", "MISTRAL_SERVER_URL": s.URL}
+}
+
+// apiGetenv is an app's getenv with apiEnv as the whole environment.
+func apiGetenv(s *mistraltest.Server) func(string) string {
+	env := apiEnv(s)
+	return func(k string) string { return env[k] }
 }
 
 func TestRunJSON(t *testing.T) {
@@ -251,10 +254,8 @@ func TestRunConfirm(t *testing.T) {
 		{"n\n", "model read: Tool call denied: the user declined"},
 		{"y\n", `model read: {"conditions":`},
 	} {
-		t.Setenv("MISTRAL_API_KEY", "k")
-		t.Setenv("MISTRAL_SERVER_URL", s.URL)
 		var out, errOut syncBuffer
-		a := &app{stdin: strings.NewReader(tc.answer), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+		a := &app{stdin: strings.NewReader(tc.answer), stdout: &out, stderr: &errOut, getenv: apiGetenv(s)}
 		code := a.main(context.Background(), []string{"run", "--confirm", "--stdio", weatherServer, "weather?"})
 		if code != 0 || !strings.HasPrefix(out.String(), tc.want) || !strings.Contains(errOut.String(), `Run get_weather (weather-server) {"location":"Paris"}? [y/N]`) {
 			t.Fatalf("answer %q: exit %d %q %q", tc.answer, code, out.String(), errOut.String())
@@ -265,10 +266,8 @@ func TestRunConfirm(t *testing.T) {
 func TestRunPromptFromStdin(t *testing.T) {
 	s := mistraltest.NewServer(mistraltest.Echo())
 	defer s.Close()
-	t.Setenv("MISTRAL_API_KEY", "k")
-	t.Setenv("MISTRAL_SERVER_URL", s.URL)
 	var out, errOut syncBuffer
-	a := &app{stdin: strings.NewReader("a prompt\nfrom a pipe\n"), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	a := &app{stdin: strings.NewReader("a prompt\nfrom a pipe\n"), stdout: &out, stderr: &errOut, getenv: apiGetenv(s)}
 	if code := a.main(context.Background(), []string{"run", "-"}); code != 0 || out.String() != "a prompt\nfrom a pipe\n" {
 		t.Fatalf("exit %d %q %q", code, out.String(), errOut.String())
 	}
@@ -277,10 +276,8 @@ func TestRunPromptFromStdin(t *testing.T) {
 func TestChat(t *testing.T) {
 	s := mistraltest.NewServer(demoModel())
 	defer s.Close()
-	t.Setenv("MISTRAL_API_KEY", "k")
-	t.Setenv("MISTRAL_SERVER_URL", s.URL)
 	var out, errOut syncBuffer
-	a := &app{stdin: strings.NewReader("Weather at Jane's?\n\nthanks\n/exit\nnot read\n"), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	a := &app{stdin: strings.NewReader("Weather at Jane's?\n\nthanks\n/exit\nnot read\n"), stdout: &out, stderr: &errOut, getenv: apiGetenv(s)}
 	if code := a.main(context.Background(), []string{"chat", "--stdio", weatherServer}); code != 0 {
 		t.Fatalf("exit %d %q", code, errOut.String())
 	}

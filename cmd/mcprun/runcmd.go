@@ -136,13 +136,7 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 	if f.verbose {
 		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	// The environment first, so that the flags and the caller's options win.
-	clientOpts = append([]mistral.Option{mistral.FromEnv()}, clientOpts...)
-	if f.serverURL != "" {
-		clientOpts = append(clientOpts, mistral.WithServerURL(f.serverURL))
-	}
-	clientOpts = append(clientOpts, mistral.WithLogger(logger))
-	client, err := mistral.NewClient(clientOpts...)
+	client, err := a.apiClient(f.serverURL, append(clientOpts, mistral.WithLogger(logger))...)
 	if err != nil {
 		return nil, nil, release, err
 	}
