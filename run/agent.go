@@ -1,10 +1,10 @@
 package run
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sync"
 
 	"github.com/mcprun/mcprun/mistral"
@@ -81,8 +81,22 @@ func fingerprint(v ...any) (string, error) {
 	return string(b), nil
 }
 
+// equalJSON reports whether a and b encode to the same JSON value. Objects
+// compare by their members, not their bytes: the API hands a tool's
+// parameters back with its own key order, and a byte comparison would
+// update an agent that already matches on every run.
 func equalJSON(a, b any) bool {
-	x, err1 := json.Marshal(a)
-	y, err2 := json.Marshal(b)
-	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+	x, err1 := canonicalJSON(a)
+	y, err2 := canonicalJSON(b)
+	return err1 == nil && err2 == nil && reflect.DeepEqual(x, y)
+}
+
+func canonicalJSON(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	err = json.Unmarshal(b, &out)
+	return out, err
 }
