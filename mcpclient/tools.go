@@ -48,6 +48,14 @@ type toolSet struct {
 	list    []Tool
 	byName  map[string]int   // sanitised and original names → index in list
 	invalid map[string]error // tools skipped for a bad schema, by both names
+	skipped []SkippedTool    // what the listing left out, in the server's order
+}
+
+// A SkippedTool is a tool the server lists that the client does not offer,
+// and why: an input schema it cannot use, or a name listed twice.
+type SkippedTool struct {
+	Name string // as the server gave it
+	Err  error
 }
 
 // buildToolSet sanitises names and schemas. Tools with an invalid
@@ -62,6 +70,7 @@ func (c *Client) buildToolSet(tools []*mcp.Tool) *toolSet {
 		}
 		if seen[t.Name] {
 			c.opts.logger.Warn("mcp server lists two tools with the same name; keeping the first", "server", c.name, "tool", t.Name)
+			ts.skipped = append(ts.skipped, SkippedTool{Name: t.Name, Err: errors.New("a second tool with this name (the first is kept)")})
 			continue
 		}
 		seen[t.Name] = true
@@ -70,6 +79,7 @@ func (c *Client) buildToolSet(tools []*mcp.Tool) *toolSet {
 			c.opts.logger.Warn("skipping mcp tool with an invalid input schema", "server", c.name, "tool", t.Name, "error", err)
 			ts.invalid[t.Name] = err
 			ts.invalid[sanitizeName(t.Name)] = err
+			ts.skipped = append(ts.skipped, SkippedTool{Name: t.Name, Err: err})
 			continue
 		}
 		ts.list = append(ts.list, Tool{
@@ -122,6 +132,16 @@ func (c *Client) Tools(ctx context.Context) ([]Tool, error) {
 		return nil, err
 	}
 	return slices.Clone(ts.list), nil
+}
+
+// SkippedTools returns the tools of the server's listing that [Client.Tools]
+// leaves out, with the reason (`mcprun tools` shows them).
+func (c *Client) SkippedTools(ctx context.Context) ([]SkippedTool, error) {
+	ts, err := c.toolSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(ts.skipped), nil
 }
 
 func (c *Client) toolSet(ctx context.Context) (*toolSet, error) {

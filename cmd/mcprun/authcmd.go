@@ -188,7 +188,7 @@ func (a *app) resolveServer(sf *serverFlags, arg string) (string, string, error)
 	if strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://") {
 		return arg, "http", nil
 	}
-	servers, err := sf.servers(a.getenv)
+	servers, err := a.servers(sf)
 	if err != nil {
 		return "", "", err
 	}
@@ -197,8 +197,7 @@ func (a *app) resolveServer(sf *serverFlags, arg string) (string, string, error)
 			if s.URL == "" {
 				return "", "", fmt.Errorf("server %q is a stdio server: it needs no login", arg)
 			}
-			kind, _ := s.transport()
-			return s.URL, kind, nil
+			return s.URL, string(s.Transport), nil
 		}
 	}
 	return "", "", fmt.Errorf("%q is neither a URL nor a configured server", arg)

@@ -7,6 +7,7 @@
 //	mcprun call [flags] SERVER TOOL JSON   call one tool directly
 //	mcprun agents create|list        manage agents
 //	mcprun auth login|status|logout  OAuth logins for remote MCP servers
+//	mcprun config check FILE         what a config file would start
 //	mcprun mock-server --addr ADDR   serve mistraltest, a scripted stand-in for the API
 //	mcprun demo                      the weather example (mistraltest when no MISTRAL_API_KEY)
 //
@@ -62,6 +63,7 @@ Usage:
   mcprun tools [flags]                   list every configured server's tools
   mcprun call [flags] SERVER TOOL JSON   call one tool directly
   mcprun agents create|list [flags]      create or list agents
+  mcprun config check FILE               show what an MCP config file (any client's format) would start
   mcprun auth login|status|logout        log in to OAuth-protected MCP servers (tokens kept in the OS keyring or a 0600 file)
   mcprun mock-server [--addr ADDR]       serve mistraltest, a scripted stand-in for the Mistral API
   mcprun demo [run flags]                the weather example; against mistraltest when MISTRAL_API_KEY is unset
@@ -94,6 +96,8 @@ func (a *app) main(ctx context.Context, args []string) int {
 		err = a.agentsCmd(ctx, rest)
 	case "auth":
 		err = a.authCmd(ctx, rest)
+	case "config":
+		err = a.configCmd(ctx, rest)
 	case "mock-server":
 		err = a.mockServerCmd(ctx, rest)
 	case "help":

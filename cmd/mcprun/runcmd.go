@@ -158,7 +158,7 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 		name = strings.TrimSuffix(name, ".schema")
 		opts = append(opts, run.WithOutputSchema(name, schema))
 	}
-	servers, err := f.servers.servers(a.getenv)
+	servers, err := a.servers(&f.servers)
 	if err != nil {
 		return nil, nil, release, err
 	}
@@ -173,6 +173,12 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 		var mo []run.MCPOption
 		if f.prefixTools {
 			mo = append(mo, run.Prefix(s.Name+"_"))
+		}
+		if s.Allow != nil {
+			mo = append(mo, run.Allow(s.Allow...))
+		}
+		if len(s.Deny) > 0 {
+			mo = append(mo, run.Deny(s.Deny...))
 		}
 		opts = append(opts, run.WithMCP(c, mo...))
 	}

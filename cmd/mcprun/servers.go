@@ -13,6 +13,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"mvdan.cc/sh/v3/shell"
 
+	"github.com/mcprun/mcprun/internal/mcpconfig"
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mcpclient/oauth"
 )
@@ -27,27 +28,35 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 type serverFlags struct {
 	stdio, sse, http listFlag
 	config           string
+	configFormat     string
+	inputs           listFlag
 	callTimeout      time.Duration
+	dropped          []mcpconfig.Dropped // the config file's entries that will not start
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.stdio, "stdio", "a stdio MCP server: `\"CMD ARGS\"`, split as a shell splits words (no shell is run); repeatable")
 	fs.Var(&f.sse, "sse", "a remote MCP server on HTTP+SSE at `URL`; repeatable")
 	fs.Var(&f.http, "http", "a remote MCP server on Streamable HTTP at `URL`; repeatable")
-	fs.StringVar(&f.config, "config", "", "an MCP servers `FILE` (mcpServers of Claude Desktop/Cursor, servers of VS Code); default ./mcprun.json if present")
+	fs.StringVar(&f.config, "config", "", "an MCP servers `FILE` as Claude Desktop/Code, Cursor, Cline, Windsurf, VS Code, Gemini CLI, Zed (JSON), Codex (TOML), Goose or Continue (YAML) write it; default ./mcprun.json if present")
+	fs.StringVar(&f.configFormat, "config-format", "", "read --config as this `FORMAT` instead of guessing from its name and shape ("+formatList()+")")
+	fs.Var(&f.inputs, "input", "a VS Code input's value, `ID=VALUE` (asked on a terminal otherwise); repeatable")
 	fs.DurationVar(&f.callTimeout, "tool-timeout", 60*time.Second, "bound on each MCP tool call")
 }
 
 // servers returns the configured servers: the config file's, then the flags'.
-func (f *serverFlags) servers(getenv func(string) string) ([]serverConfig, error) {
+func (a *app) servers(f *serverFlags) ([]mcpconfig.Server, error) {
+	getenv := a.getenv
 	path, isDefault := f.config, false
 	if path == "" {
 		path, isDefault = "mcprun.json", true
 	}
-	out, err := loadConfig(path, isDefault, getenv)
+	file, err := a.loadConfig(path, isDefault, f)
 	if err != nil {
 		return nil, err
 	}
+	out := file.Servers
+	f.dropped = file.Dropped
 	for _, s := range f.stdio {
 		words, err := shell.Fields(s, getenv)
 		if err != nil {
@@ -56,13 +65,13 @@ func (f *serverFlags) servers(getenv func(string) string) ([]serverConfig, error
 		if len(words) == 0 {
 			return nil, fmt.Errorf("--stdio: empty command")
 		}
-		out = append(out, serverConfig{Name: filepath.Base(words[0]), Type: "stdio", Command: words[0], Args: words[1:]})
+		out = append(out, mcpconfig.Server{Name: filepath.Base(words[0]), Transport: mcpconfig.Stdio, Command: words[0], Args: words[1:]})
 	}
 	for _, u := range f.sse {
-		out = append(out, serverConfig{Name: hostName(u), Type: "sse", URL: u})
+		out = append(out, mcpconfig.Server{Name: hostName(u), Transport: mcpconfig.SSE, URL: u})
 	}
 	for _, u := range f.http {
-		out = append(out, serverConfig{Name: hostName(u), Type: "http", URL: u})
+		out = append(out, mcpconfig.Server{Name: hostName(u), Transport: mcpconfig.HTTP, URL: u})
 	}
 	// Names must be unique: they pick a server in `mcprun call`.
 	seen := map[string]int{}
@@ -87,24 +96,21 @@ func hostName(u string) string {
 // without an Authorization header gets an OAuth handler backed by the token
 // store (`mcprun auth login` fills it; a 401 logs in through the browser).
 // done releases what the handler holds; call it after closing the client.
-func (a *app) client(ctx context.Context, f *serverFlags, s serverConfig, opts ...mcpclient.Option) (c *mcpclient.Client, done func(), err error) {
-	kind, err := s.transport()
-	if err != nil {
-		return nil, nil, err
-	}
+func (a *app) client(ctx context.Context, f *serverFlags, s mcpconfig.Server, opts ...mcpclient.Option) (c *mcpclient.Client, done func(), err error) {
+	kind := s.Transport
 	done = func() {}
 	timeout := f.callTimeout
-	if d := s.callTimeout(); d > 0 {
-		timeout = d
+	if s.Timeout > 0 {
+		timeout = s.Timeout
 	}
 	opts = append([]mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(timeout)}, opts...)
-	if kind != "stdio" && s.OAuth != nil {
+	if kind != mcpconfig.Stdio && s.OAuth != nil {
 		h, err := clientCredentialsHandler(s)
 		if err != nil {
 			return nil, nil, err
 		}
 		opts = append(opts, authOption(kind, h))
-	} else if kind != "stdio" && !hasAuthHeader(s.Headers) {
+	} else if kind != mcpconfig.Stdio && !hasAuthHeader(s.Headers) {
 		h, release, err := a.oauthFor(ctx, s.URL, nil)
 		if err != nil {
 			return nil, nil, err
@@ -132,8 +138,10 @@ func hasAuthHeader(h map[string]string) bool {
 	return false
 }
 
-func (f *serverFlags) newClient(kind string, s serverConfig, opts []mcpclient.Option) (*mcpclient.Client, error) {
-	if kind == "stdio" {
+// newClient makes the client; a bare url (Auto), headers or not (Cursor
+// writes SSE servers so), is tried as Streamable HTTP, then SSE.
+func (f *serverFlags) newClient(kind mcpconfig.Transport, s mcpconfig.Server, opts []mcpclient.Option) (*mcpclient.Client, error) {
+	if kind == mcpconfig.Stdio {
 		opts = append(opts, mcpclient.WithEnv(s.Env))
 		if s.Cwd != "" {
 			opts = append(opts, mcpclient.WithDir(s.Cwd))
@@ -141,9 +149,9 @@ func (f *serverFlags) newClient(kind string, s serverConfig, opts []mcpclient.Op
 		return mcpclient.NewStdio(s.Command, s.Args, opts...)
 	}
 	switch kind {
-	case "sse":
+	case mcpconfig.SSE:
 		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.SSE))
-	case "http":
+	case mcpconfig.HTTP:
 		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.Streamable))
 	}
 	if len(s.Headers) > 0 {
@@ -154,7 +162,7 @@ func (f *serverFlags) newClient(kind string, s serverConfig, opts []mcpclient.Op
 
 // clientCredentialsHandler authenticates a server with the client
 // credentials grant its config entry gives.
-func clientCredentialsHandler(s serverConfig) (*oauth.ClientCredentialsHandler, error) {
+func clientCredentialsHandler(s mcpconfig.Server) (*oauth.ClientCredentialsHandler, error) {
 	o := s.OAuth
 	cfg := oauth.ClientCredentialsConfig{ClientID: o.ClientID, ClientSecret: o.ClientSecret, Scopes: o.Scopes}
 	if o.PrivateKeyFile != "" {
@@ -174,12 +182,20 @@ func clientCredentialsHandler(s serverConfig) (*oauth.ClientCredentialsHandler, 
 // authOption puts an OAuth handler where the transport takes it: the
 // Streamable HTTP transport's OAuth slot, or, for SSE and for a URL that may
 // fall back to SSE (NewHTTP), a RoundTripper that serves both.
-func authOption(kind string, h interface {
+func authOption(kind mcpconfig.Transport, h interface {
 	auth.OAuthHandler
 	Transport(http.RoundTripper) http.RoundTripper
 }) mcpclient.Option {
-	if kind == "http" {
+	if kind == mcpconfig.HTTP {
 		return mcpclient.WithOAuthHandler(h)
 	}
 	return mcpclient.WithRoundTripper(h.Transport)
+}
+
+func formatList() string {
+	names := make([]string, len(mcpconfig.Formats))
+	for i, f := range mcpconfig.Formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/mcprun/mcprun/internal/mcpconfig"
 	"github.com/mcprun/mcprun/mcpclient"
 )
 
@@ -19,9 +21,12 @@ func (a *app) toolsCmd(ctx context.Context, args []string) error {
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
-	servers, err := sf.servers(a.getenv)
+	servers, err := a.servers(&sf)
 	if err != nil {
 		return err
+	}
+	if len(servers) == 0 && len(sf.dropped) > 0 {
+		return fmt.Errorf("no MCP server to start: %s", droppedText(sf.dropped))
 	}
 	if len(servers) == 0 {
 		return errors.New("no MCP servers: give --stdio, --sse, --http or --config (or write ./mcprun.json)")
@@ -40,16 +45,50 @@ func (a *app) toolsCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	var left []string // what is not offered, and why, after the list
 	for i, c := range clients {
+		s := servers[i]
 		tools, err := c.Tools(ctx)
 		if err != nil {
-			return fmt.Errorf("%s: %w", servers[i].Name, err)
+			return fmt.Errorf("%s: %w", s.Name, err)
 		}
 		for _, t := range tools {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", servers[i].Name, t.Name, firstLine(t.Description))
+			if why := configHides(s, t); why != "" {
+				left = append(left, fmt.Sprintf("%s\t%s\t%s", s.Name, t.Name, why))
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, t.Name, firstLine(t.Description))
+		}
+		skipped, err := c.SkippedTools(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.Name, err)
+		}
+		for _, t := range skipped {
+			left = append(left, fmt.Sprintf("%s\t%s\tdropped: %s", s.Name, t.Name, oneLine(t.Err.Error())))
+		}
+	}
+	for _, d := range sf.dropped {
+		left = append(left, fmt.Sprintf("%s\t-\tnot started: %s", d.Name, d.Reason))
+	}
+	if len(left) > 0 {
+		fmt.Fprintln(tw, "\nNot offered to the model:")
+		for _, l := range left {
+			fmt.Fprintln(tw, l)
 		}
 	}
 	return tw.Flush()
+}
+
+// configHides says why the config file hides a tool (its allow or deny
+// list), or "".
+func configHides(s mcpconfig.Server, t mcpclient.Tool) string {
+	if slices.Contains(s.Deny, t.OriginalName) || slices.Contains(s.Deny, t.Name) {
+		return "hidden by the config file's deny list"
+	}
+	if s.Allow != nil && !slices.Contains(s.Allow, t.OriginalName) && !slices.Contains(s.Allow, t.Name) {
+		return "not in the config file's allow list"
+	}
+	return ""
 }
 
 func firstLine(s string) string {
@@ -79,7 +118,7 @@ func (a *app) callCmd(ctx context.Context, args []string) error {
 	if !json.Valid([]byte(argJSON)) {
 		return fmt.Errorf("arguments are not valid JSON: %s", clip(argJSON, 80))
 	}
-	servers, err := sf.servers(a.getenv)
+	servers, err := a.servers(&sf)
 	if err != nil {
 		return err
 	}
@@ -109,4 +148,12 @@ func (a *app) callCmd(ctx context.Context, args []string) error {
 		return nil
 	}
 	return fmt.Errorf("no server named %q (configured: %s)", rest[0], strings.Join(names, ", "))
+}
+
+func droppedText(ds []mcpconfig.Dropped) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = d.Name + " (" + d.Reason + ")"
+	}
+	return strings.Join(parts, ", ")
 }
