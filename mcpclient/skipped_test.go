@@ -10,7 +10,11 @@ import (
 // A listing's unusable tools are reported with why, once each, in the
 // server's order.
 func TestSkippedTools(t *testing.T) {
-	c := newClient("s", nil, nil)
+	o, err := buildOptions(familyAny, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient("s", o, nil)
 	ts := c.buildToolSet([]*mcp.Tool{
 		{Name: "good"},
 		{Name: "bad", InputSchema: map[string]any{"type": "array"}},
