@@ -468,3 +468,51 @@ func TestRetryableDecidesRetries(t *testing.T) {
 		}
 	}
 }
+
+// A POST cut mid-way may already have been acted on (a conversation
+// appended to): it is not sent twice. A refused connection is retried,
+// since the server never saw the request.
+func TestConnectionResetNotRetriedForPost(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn.(*net.TCPConn).SetLinger(0)
+		conn.Close()
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv.URL)
+	recordSleeps(c)
+	resp, err := c.AppendConversation(context.Background(), "c", &AppendRequest{Inputs: TextInputs("x")})
+	if resp != nil || err == nil || n.Load() != 1 {
+		t.Fatalf("resp %v, err %v, %d attempts", resp, err, n.Load())
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens: connections are refused
+	c = newTestClient(t, "http://"+addr, WithMaxRetries(2))
+	waits := recordSleeps(c)
+	if _, err := c.AppendConversation(context.Background(), "c", &AppendRequest{Inputs: TextInputs("x")}); err == nil || len(*waits) != 2 {
+		t.Fatalf("refused: err %v after %d waits", err, len(*waits))
+	}
+}
+
+// The backoff doubles from the first wait up to the longest, each wait
+// jittered within its upper half.
+func TestBackoffBounds(t *testing.T) {
+	c := newTestClient(t, "http://127.0.0.1:1", WithRetryBackoff(100*time.Millisecond, time.Second))
+	for attempt, step := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second, time.Second} {
+		for range 200 {
+			if d := c.backoff(attempt); d < step/2 || d > step {
+				t.Fatalf("attempt %d: wait %v outside [%v, %v]", attempt, d, step/2, step)
+			}
+		}
+	}
+	if d := c.backoff(1000); d < 500*time.Millisecond || d > time.Second {
+		t.Errorf("attempt 1000: wait %v, want the longest", d)
+	}
+}

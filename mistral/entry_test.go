@@ -1,8 +1,10 @@
 package mistral
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -200,5 +202,64 @@ func TestConversationRaw(t *testing.T) {
 	var c Conversation
 	if err := json.Unmarshal([]byte(in), &c); err != nil || c.ID != "c1" || string(c.Raw) != in {
 		t.Fatalf("%v %+v", err, c)
+	}
+}
+
+// topLevelKeys lists an object's member names in order, duplicates kept.
+func topLevelKeys(t *testing.T, b []byte) []string {
+	t.Helper()
+	var m []string
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object: %s", b)
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m = append(m, k.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
+// The "object" and "type" members come from the Go type: decoding does not
+// keep them as unknown members, and encoding writes each once, from the Go
+// type, even over a stale copy in Extra.
+func TestDiscriminantWrittenOnce(t *testing.T) {
+	for _, s := range entrySamples[:len(entrySamples)-1] {
+		e, err := UnmarshalEntry([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra := reflect.ValueOf(e).Elem().FieldByName("Extra").Interface().(map[string]json.RawMessage)
+		if _, ok := extra["type"]; ok {
+			t.Errorf("%T keeps type as an unknown member", e)
+		}
+		if _, ok := extra["object"]; ok {
+			t.Errorf("%T keeps object as an unknown member", e)
+		}
+		out, _ := json.Marshal(e)
+		keys := topLevelKeys(t, out)
+		if len(keys) < 2 || keys[0] != "object" || keys[1] != "type" || len(slices.Compact(slices.Sorted(slices.Values(keys)))) != len(keys) {
+			t.Errorf("%T written with members %v", e, keys)
+		}
+	}
+	ch, err := UnmarshalChunk([]byte(`{"type":"tool_file","tool":"t","file_id":"f"}`))
+	if err != nil || ch.(*ToolFileChunk).Extra != nil {
+		t.Fatalf("chunk keeps type as an unknown member: %v %+v", err, ch)
+	}
+	stale := map[string]json.RawMessage{"type": json.RawMessage(`"message.input"`), "object": json.RawMessage(`"x"`), "keep": json.RawMessage(`1`)}
+	for v, want := range map[any]string{
+		&TextChunk{Text: "a", Extra: stale}:                 `{"type":"text","text":"a","keep":1,"object":"x"}`, // "object" is no chunk member: kept,
+		&FunctionResultEntry{ToolCallID: "c", Extra: stale}: `{"object":"entry","type":"function.result","tool_call_id":"c","result":"","keep":1}`,
+	} {
+		if b, err := json.Marshal(v); err != nil || string(b) != want {
+			t.Errorf("%T: %s, %v\nwant %s", v, b, err, want)
+		}
 	}
 }

@@ -11,6 +11,9 @@
 // result — answering with the API's error shape, so that client bugs show up
 // in tests.
 //
+// Like httptest.NewServer, NewServer returns no error: its options check
+// their arguments, and an invalid one panics with a message naming it.
+//
 // It is deliberately independent of package mistral: it reads and writes the
 // wire format with its own small types, so the client is checked against a
 // second reading of the spec rather than against itself.
