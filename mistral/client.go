@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/mcprun/mcprun/internal/loopback"
 )
 
 // DefaultServerURL is the Mistral API.
@@ -81,6 +83,9 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	if c.apiKey == "" && c.serverURL == DefaultServerURL {
 		return nil, ErrNoAPIKey
+	}
+	if u, err := url.Parse(c.serverURL); err == nil && u.Scheme == "http" && !loopback.Host(u.Hostname()) && !o.plainHTTP {
+		return nil, fmt.Errorf("%w: %s (use https, or AllowPlainHTTP)", ErrPlainHTTP, u.Redacted())
 	}
 	if c.http == nil {
 		c.http = &http.Client{}

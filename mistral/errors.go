@@ -50,6 +50,11 @@ func (e *APIError) Retryable() bool {
 // FromEnv from MISTRAL_API_KEY.
 var ErrNoAPIKey = errors.New("mistral: no API key for the Mistral API: use WithAPIKey, or FromEnv with MISTRAL_API_KEY set")
 
+// ErrPlainHTTP is returned by [NewClient] for a plain-http server URL on a
+// host other than loopback: the API key would travel in clear. See
+// [AllowPlainHTTP].
+var ErrPlainHTTP = errors.New("mistral: plain-HTTP server URL to a non-loopback host would send the API key in clear")
+
 // ErrStreamTruncated means a stream ended before conversation.response.done.
 var ErrStreamTruncated = errors.New("mistral: stream ended before conversation.response.done")
 

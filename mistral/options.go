@@ -31,6 +31,7 @@ type options struct {
 	idle         *time.Duration // nil: DefaultIdleTimeout
 	maxRetryWait time.Duration
 	maxRetryTime time.Duration
+	plainHTTP    bool
 }
 
 // WithAPIKey sets the API key, sent as a bearer token. An empty key is an
@@ -55,6 +56,18 @@ func WithServerURL(u string) Option {
 			return fmt.Errorf("WithServerURL: %w", err)
 		}
 		o.serverURL = s
+		return nil
+	}
+}
+
+// AllowPlainHTTP lets the server URL be plain http on a host other than
+// loopback, which sends the API key and every conversation in clear. By
+// default such a URL is an error matching [ErrPlainHTTP]; http on
+// 127.0.0.0/8, ::1 or localhost (a local mistraltest server) is always
+// allowed.
+func AllowPlainHTTP() Option {
+	return func(o *options) error {
+		o.plainHTTP = true
 		return nil
 	}
 }

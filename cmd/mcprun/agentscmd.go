@@ -18,6 +18,7 @@ func (a *app) agentsCmd(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	var serverURL string
+	var plainHTTP bool
 	switch args[0] {
 	case "create":
 		fs := a.newFlagSet("agents create", "agents create [flags]")
@@ -27,6 +28,7 @@ func (a *app) agentsCmd(ctx context.Context, args []string) error {
 		fs.StringVar(&req.Instructions, "instructions", "", "the agent's instructions")
 		fs.StringVar(&req.Description, "description", "", "the agent's description")
 		fs.StringVar(&serverURL, "server-url", "", "the Mistral API base `URL`")
+		fs.BoolVar(&plainHTTP, "allow-plain-http", false, allowPlainHTTPUsage)
 		if err := a.parse(fs, args[1:]); err != nil {
 			return err
 		}
@@ -34,7 +36,7 @@ func (a *app) agentsCmd(ctx context.Context, args []string) error {
 			fs.Usage()
 			return errUsage
 		}
-		c, err := a.apiClient(serverURL)
+		c, err := a.apiClient(serverURL, allowPlainHTTP(plainHTTP)...)
 		if err != nil {
 			return err
 		}
@@ -47,10 +49,11 @@ func (a *app) agentsCmd(ctx context.Context, args []string) error {
 	default:
 		fs := a.newFlagSet("agents list", "agents list [flags]")
 		fs.StringVar(&serverURL, "server-url", "", "the Mistral API base `URL`")
+		fs.BoolVar(&plainHTTP, "allow-plain-http", false, allowPlainHTTPUsage)
 		if err := a.parse(fs, args[1:]); err != nil {
 			return err
 		}
-		c, err := a.apiClient(serverURL)
+		c, err := a.apiClient(serverURL, allowPlainHTTP(plainHTTP)...)
 		if err != nil {
 			return err
 		}
@@ -65,4 +68,15 @@ func (a *app) agentsCmd(ctx context.Context, args []string) error {
 		}
 		return tw.Flush()
 	}
+}
+
+// allowPlainHTTPUsage documents --allow-plain-http.
+const allowPlainHTTPUsage = "allow a plain-http API base URL on a host other than loopback (the API key travels in clear)"
+
+// allowPlainHTTP is the client option --allow-plain-http asks for.
+func allowPlainHTTP(allow bool) []mistral.Option {
+	if allow {
+		return []mistral.Option{mistral.AllowPlainHTTP()}
+	}
+	return nil
 }

@@ -27,6 +27,7 @@ type runFlags struct {
 	agent           string
 	instructions    string
 	serverURL       string
+	allowPlainHTTP  bool
 	outputSchema    string
 	continueOnError bool
 	maxTurns        int
@@ -46,6 +47,7 @@ func (f *runFlags) register(a *app, name string) *flag.FlagSet {
 	fs.StringVar(&f.agent, "agent", "", "run with the agent of this `ID` instead of a model")
 	fs.StringVar(&f.instructions, "instructions", "", "system instructions of a model run")
 	fs.StringVar(&f.serverURL, "server-url", "", "the Mistral API base `URL` (default $MISTRAL_SERVER_URL, else https://api.mistral.ai)")
+	fs.BoolVar(&f.allowPlainHTTP, "allow-plain-http", false, allowPlainHTTPUsage)
 	fs.StringVar(&f.outputSchema, "output-schema", "", "a JSON Schema `FILE`: the answer is structured output matching it")
 	fs.BoolVar(&f.continueOnError, "continue-on-error", true, "send a failing tool's error to the model instead of stopping")
 	fs.IntVar(&f.maxTurns, "max-turns", run.DefaultMaxTurns, "bound on model turns")
@@ -136,7 +138,7 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 	if f.verbose {
 		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	client, err := a.apiClient(f.serverURL, append(clientOpts, mistral.WithLogger(logger))...)
+	client, err := a.apiClient(f.serverURL, append(append(clientOpts, allowPlainHTTP(f.allowPlainHTTP)...), mistral.WithLogger(logger))...)
 	if err != nil {
 		return nil, nil, release, err
 	}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
-	"mvdan.cc/sh/v3/shell"
 
 	"github.com/mcprun/mcprun/internal/mcpconfig"
 	"github.com/mcprun/mcprun/mcpclient"
@@ -58,7 +57,7 @@ func (a *app) servers(f *serverFlags) ([]mcpconfig.Server, error) {
 	out := file.Servers
 	f.dropped = file.Dropped
 	for _, s := range f.stdio {
-		words, err := shell.Fields(s, getenv)
+		words, err := splitWords(s, getenv)
 		if err != nil {
 			return nil, fmt.Errorf("--stdio %q: %w", s, err)
 		}
