@@ -325,7 +325,7 @@ func (s *Server) materialize(c *conversation, outs []Output) []map[string]json.R
 			if c.agentID != "" {
 				e["agent_id"] = mustJSON(c.agentID)
 			}
-			e["model"] = mustJSON(cmp(c.model, s.model))
+			e["model"] = mustJSON(c.model)
 		}
 		switch o.typ {
 		case "message.output":
@@ -355,13 +355,6 @@ func (s *Server) materialize(c *conversation, outs []Output) []map[string]json.R
 		res = append(res, e)
 	}
 	return res
-}
-
-func cmp(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func idPrefix(typ string) string {

@@ -24,7 +24,6 @@ type Server struct {
 	script    Script
 	apiKey    string
 	noAuth    bool
-	model     string
 	deltaSize int
 	log       *slog.Logger
 	ts        *httptest.Server
@@ -55,7 +54,6 @@ type Option func(*options) error
 type options struct {
 	apiKey    string
 	noAuth    bool
-	model     string
 	deltaSize int
 	log       *slog.Logger
 }
@@ -88,18 +86,6 @@ func WithLogger(l *slog.Logger) Option {
 			return errors.New("WithLogger: nil logger")
 		}
 		o.log = l
-		return nil
-	}
-}
-
-// WithModelName is the model name written into outputs of agent runs and
-// the default for agents (default "mistral-medium-latest").
-func WithModelName(m string) Option {
-	return func(o *options) error {
-		if m == "" {
-			return errors.New("WithModelName: empty name")
-		}
-		o.model = m
 		return nil
 	}
 }
@@ -143,15 +129,11 @@ func NewUnstartedServer(script Script, opts ...Option) *Server {
 		script:    script,
 		apiKey:    o.apiKey,
 		noAuth:    o.noAuth,
-		model:     "mistral-medium-latest",
 		deltaSize: 8,
 		log:       slog.New(slog.DiscardHandler),
 		convs:     map[string]*conversation{},
 		agents:    map[string]map[string]any{},
 		files:     map[string]*file{},
-	}
-	if o.model != "" {
-		s.model = o.model
 	}
 	if o.deltaSize != 0 {
 		s.deltaSize = o.deltaSize

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -304,7 +305,6 @@ func TestInvalidOptionPanics(t *testing.T) {
 		"WithAPIKey":    mistraltest.WithAPIKey(""),
 		"WithDeltaSize": mistraltest.WithDeltaSize(0),
 		"WithLogger":    mistraltest.WithLogger(nil),
-		"WithModelName": mistraltest.WithModelName(""),
 	} {
 		func() {
 			defer func() {
@@ -317,4 +317,57 @@ func TestInvalidOptionPanics(t *testing.T) {
 			s.Close()
 		}()
 	}
+}
+
+// Each option does what it says: WithoutAuth takes requests without a key,
+// WithLogger logs them, WithDeltaSize sizes the streamed text deltas; a
+// RateLimited reply sends Retry-After in whole seconds.
+func TestOptionsApply(t *testing.T) {
+	var logs syncBuffer
+	s := mistraltest.NewServer(mistraltest.Sequence(
+		mistraltest.Respond(mistraltest.Text("abcdefg")),
+		mistraltest.RateLimited(2500*time.Millisecond),
+	), mistraltest.WithoutAuth(), mistraltest.WithDeltaSize(3), mistraltest.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	defer s.Close()
+	c, err := mistral.NewClient(mistral.WithServerURL(s.URL), mistral.WithMaxRetries(0)) // no key
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deltas []string
+	for ev, err := range c.StartConversationStream(context.Background(), &mistral.ConversationRequest{Inputs: mistral.TextInputs("x"), Model: "m"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := ev.(*mistral.MessageOutputDeltaEvent); ok {
+			deltas = append(deltas, d.Content.Text)
+		}
+	}
+	if strings.Join(deltas, "|") != "abc|def|g" {
+		t.Errorf("deltas %q", deltas)
+	}
+	if !strings.Contains(logs.String(), "/v1/conversations") {
+		t.Errorf("request not logged: %q", logs.String())
+	}
+	_, err = c.StartConversation(context.Background(), &mistral.ConversationRequest{Inputs: mistral.TextInputs("x"), Model: "m"})
+	if e := apiErr(t, err, 429); e.RetryAfter != 3*time.Second {
+		t.Errorf("Retry-After %v, want 3s (2.5s rounded)", e.RetryAfter)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's handlers and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
