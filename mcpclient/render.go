@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcprun/mcprun/internal/trunc"
 )
 
 // MaxResultText bounds the text [RenderResult] produces. Past it the text is
@@ -148,11 +149,8 @@ func truncate(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + fmt.Sprintf("\n[... output truncated: %d of %d bytes omitted]", len(s)-cut, len(s))
+	kept := trunc.Cut(s, max, "")
+	return kept + fmt.Sprintf("\n[... output truncated: %d of %d bytes omitted]", len(s)-len(kept), len(s))
 }
 
 func cmpOr(a, b string) string {

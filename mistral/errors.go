@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/mcprun/mcprun/internal/trunc"
 )
 
 // APIError is an error answer (HTTP 4xx or 5xx) from the API.
@@ -124,9 +126,5 @@ func jsonText(raw json.RawMessage) string {
 
 // oneLine folds s onto one line and caps it at max bytes.
 func oneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return s
+	return trunc.Cut(strings.Join(strings.Fields(s), " "), max, "…")
 }

@@ -3,6 +3,8 @@ package run
 import (
 	"errors"
 	"fmt"
+
+	"github.com/mcprun/mcprun/internal/trunc"
 )
 
 var (
@@ -63,11 +65,7 @@ type OutputError struct {
 
 // Error implements error.
 func (e *OutputError) Error() string {
-	const max = 200
-	t := e.Text
-	if len(t) > max {
-		t = t[:max] + "…"
-	}
+	t := trunc.Cut(e.Text, 200, "…")
 	return fmt.Sprintf("run: the answer does not decode as the output type: %v (answer: %q)", e.Err, t)
 }
 

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mcprun/mcprun/internal/trunc"
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
@@ -231,11 +232,7 @@ func (a *app) streamRun(ctx context.Context, r *run.Runner, prompt string, quiet
 }
 
 func clip(s string, n int) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
+	return trunc.Cut(strings.ReplaceAll(s, "\n", " "), n, "…")
 }
 
 // printJSON prints {"conversation_id","output_entries","output_text","output"}.
