@@ -1,6 +1,9 @@
 package run
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // A CallOption adjusts one run of a [Runner] (see [Runner.Run]). Like an
 // [Option] it validates its argument: an invalid CallOption fails the call.
@@ -8,6 +11,22 @@ type CallOption func(*callOptions) error
 
 type callOptions struct {
 	conversationID string
+	deferral       *Deferral           // WithDecisions
+	decisions      map[string]Decision // by tool_call_id
+	maxTurns       int                 // TurnLimit; 0: the Runner's
+}
+
+// TurnLimit bounds the model turns of this run, instead of the Runner's
+// [WithMaxTurns]: e.g. a larger budget to resume a run stopped by the
+// limit. n must be at least 1.
+func TurnLimit(n int) CallOption {
+	return func(c *callOptions) error {
+		if n < 1 {
+			return fmt.Errorf("run: TurnLimit(%d): must be at least 1", n)
+		}
+		c.maxTurns = n
+		return nil
+	}
 }
 
 // InConversation continues the conversation of that id (for example a
@@ -19,6 +38,9 @@ func InConversation(id string) CallOption {
 	return func(c *callOptions) error {
 		if id == "" {
 			return errors.New("run: InConversation: empty conversation id")
+		}
+		if c.deferral != nil && c.deferral.ConversationID != id {
+			return fmt.Errorf("run: InConversation(%s): the decisions given are for conversation %s", id, c.deferral.ConversationID)
 		}
 		c.conversationID = id
 		return nil

@@ -46,15 +46,25 @@ func (e *ToolError) Error() string {
 func (e *ToolError) Unwrap() error { return e.Err }
 
 // A MaxTurnsError reports a run stopped because the model kept calling tools
-// past the bound set with [WithMaxTurns].
+// past the bound set with [WithMaxTurns]. The calls of the last turn are not
+// executed: they stay pending in the conversation (Pending, and
+// [Result.Pending]), and [Runner.Resume] with a larger bound answers them.
 type MaxTurnsError struct {
-	Turns int
+	Turns   int
+	Pending int // calls of the last turn left unanswered
 }
 
 // Error implements error.
 func (e *MaxTurnsError) Error() string {
+	if e.Pending > 0 {
+		return fmt.Sprintf("run: no final answer after %d model turns; %d tool call(s) left pending", e.Turns, e.Pending)
+	}
 	return fmt.Sprintf("run: no final answer after %d model turns", e.Turns)
 }
+
+// ErrRunTimeout is the cause of a run that ran past [WithRunTimeout]; the
+// run's error wraps it and context.DeadlineExceeded.
+var ErrRunTimeout = errors.New("run: the run took longer than its timeout")
 
 // An OutputError reports a final answer that does not decode into the output
 // type. Text is the model's answer as it came.

@@ -21,6 +21,7 @@ type Function struct {
 	schema      json.RawMessage
 	resolved    *jsonschema.Resolved
 	call        func(ctx context.Context, args json.RawMessage) (string, error)
+	confirm     bool // see RequireConfirmation
 }
 
 // Name returns the name the model calls the function by.

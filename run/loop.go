@@ -28,8 +28,14 @@ const maxFileSize = 256 << 20
 //
 // Invalid call options fail the call with nil and the error. Otherwise, on
 // failure Run returns the error together with a Result holding the entries
-// so far: a [*ToolError], a [*MaxTurnsError], a *mistral.APIError, or the
-// context's error.
+// so far, the conversation id and the calls left pending ([Result.Pending]):
+// a [*ToolError], a [*MaxTurnsError], a [*DeferredError], a
+// *mistral.APIError, or the context's error. Such a conversation can be
+// continued with [Runner.Resume].
+//
+// With [InConversation], Run first reads the conversation: calls an earlier
+// run left without results are answered (executed as any call) and their
+// results sent in the same append as inputs, which may then be empty.
 func (r *Runner) Run(ctx context.Context, inputs mistral.Inputs, opts ...CallOption) (*Result, error) {
 	call, err := callConfig(opts)
 	if err != nil {
@@ -41,7 +47,28 @@ func (r *Runner) Run(ctx context.Context, inputs mistral.Inputs, opts ...CallOpt
 // loop is the run: model turn, tool calls, append, until a final answer.
 // emit is nil for a plain run; for a stream it receives every event.
 func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptions, emit func(mistral.Event) bool) (res *Result, err error) {
-	res = &Result{ConversationID: call.conversationID, InputEntries: inputEntries(inputs)}
+	res = &Result{ConversationID: call.conversationID}
+	if !inputs.IsZero() {
+		res.InputEntries = inputEntries(inputs)
+	}
+	if d := r.cfg.runTimeout; d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, d, ErrRunTimeout)
+		defer cancel()
+		defer func() {
+			if err != nil && errors.Is(context.Cause(ctx), ErrRunTimeout) && !errors.Is(err, ErrRunTimeout) {
+				err = fmt.Errorf("%w (%v): %w", ErrRunTimeout, d, err)
+			}
+		}()
+	}
+	// pending are the calls the conversation awaits an answer to: reported
+	// in the Result of a run that stops before its final answer.
+	var pending []*mistral.FunctionCallEntry
+	defer func() {
+		if err != nil && res.ConversationID != "" {
+			res.Pending = pending
+		}
+	}()
 	ctx, span := r.tracer.Start(ctx, "invoke_agent "+r.agentOrModel(), trace.WithAttributes(
 		attribute.String("gen_ai.operation.name", "invoke_agent"),
 		attribute.String("gen_ai.provider.name", "mistral_ai"),
@@ -68,12 +95,41 @@ func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptio
 			return res, err
 		}
 	}
-	for {
-		if res.Turns >= r.cfg.maxTurns {
-			return res, &MaxTurnsError{Turns: res.Turns}
+	maxTurns := r.cfg.maxTurns
+	if call.maxTurns > 0 {
+		maxTurns = call.maxTurns
+	}
+	var conf []mistral.ToolCallConfirmation
+	switch {
+	case res.ConversationID != "":
+		// A continued conversation may await answers to calls an earlier
+		// run left (interrupted, turn limit, deferral): they go first, in
+		// the same append as the inputs.
+		if pending, err = r.pendingCalls(ctx, res.ConversationID); err != nil {
+			return res, err
 		}
+		if call.deferral == nil && len(pending) == 0 && inputs.IsZero() {
+			return res, fmt.Errorf("%w (conversation %s)", ErrNothingToResume, res.ConversationID)
+		}
+		if err := r.prepareResume(tt, res.ConversationID, pending, call); err != nil {
+			return res, err
+		}
+		if len(pending) > 0 {
+			r.log.LogAttrs(ctx, slog.LevelInfo, "answering pending calls", slog.String("conversation_id", res.ConversationID), slog.Int("calls", len(pending)))
+			var results []mistral.Entry
+			results, conf, err = r.answer(ctx, res, tt, pending, call, emit)
+			res.OutputEntries = append(res.OutputEntries, results...)
+			if err != nil {
+				return res, err
+			}
+			inputs = withPrompt(results, inputs)
+		}
+	case inputs.IsZero():
+		return res, errors.New("run: no inputs: give a prompt (mistral.TextInputs) or entries")
+	}
+	for {
 		res.Turns++
-		outputs, usage, err := r.modelTurn(ctx, res, tt, inputs, emit)
+		outputs, usage, err := r.modelTurn(ctx, res, tt, inputs, conf, emit)
 		res.Usage = res.Usage.Add(usage)
 		res.OutputEntries = append(res.OutputEntries, outputs...)
 		if err != nil {
@@ -82,9 +138,12 @@ func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptio
 		var calls []*mistral.FunctionCallEntry
 		for _, e := range outputs {
 			if c, ok := e.(*mistral.FunctionCallEntry); ok {
-				calls = append(calls, c)
+				if s := c.ConfirmationStatus; s == "" || s == "pending" {
+					calls = append(calls, c)
+				}
 			}
 		}
+		pending = calls
 		if len(calls) == 0 {
 			res.Files = collectFiles(res.OutputEntries)
 			if r.cfg.downloadFiles {
@@ -94,13 +153,22 @@ func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptio
 			}
 			return res, nil
 		}
+		if res.Turns >= maxTurns {
+			// The calls are not run: they stay pending, for a resume with a
+			// larger budget to answer, once.
+			return res, &MaxTurnsError{Turns: res.Turns, Pending: len(calls)}
+		}
 		r.log.LogAttrs(ctx, slog.LevelDebug, "tool calls", slog.Int("turn", res.Turns), slog.Int("calls", len(calls)))
-		results, err := r.execCalls(ctx, tt, calls, emit)
+		var results []mistral.Entry
+		results, conf, err = r.answer(ctx, res, tt, calls, callOptions{}, emit)
 		res.OutputEntries = append(res.OutputEntries, results...)
 		if err != nil {
 			return res, err
 		}
 		inputs = mistral.EntryInputs(results...)
+		if len(results) == 0 {
+			inputs = mistral.Inputs{} // only confirmations
+		}
 		// A server may have changed its tools (tools/list_changed): route the
 		// next calls by the current list, and bring an agent up to date.
 		if len(r.cfg.mcps) > 0 {
@@ -117,7 +185,7 @@ func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptio
 }
 
 // modelTurn sends inputs (start or append) and returns the outputs.
-func (r *Runner) modelTurn(ctx context.Context, res *Result, tt *toolTable, inputs mistral.Inputs, emit func(mistral.Event) bool) (mistral.Entries, mistral.Usage, error) {
+func (r *Runner) modelTurn(ctx context.Context, res *Result, tt *toolTable, inputs mistral.Inputs, conf []mistral.ToolCallConfirmation, emit func(mistral.Event) bool) (mistral.Entries, mistral.Usage, error) {
 	ctx, span := r.tracer.Start(ctx, "chat "+r.agentOrModel(), trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
 		attribute.String("gen_ai.operation.name", "chat"),
 		attribute.String("gen_ai.provider.name", "mistral_ai"),
@@ -135,7 +203,7 @@ func (r *Runner) modelTurn(ctx context.Context, res *Result, tt *toolTable, inpu
 		if res.ConversationID == "" {
 			resp, err = r.client.StartConversation(ctx, r.startRequest(tt, inputs))
 		} else {
-			resp, err = r.client.AppendConversation(ctx, res.ConversationID, r.appendRequest(inputs))
+			resp, err = r.client.AppendConversation(ctx, res.ConversationID, r.appendRequest(inputs, conf))
 		}
 		if err == nil && resp != nil {
 			res.ConversationID = resp.ConversationID
@@ -146,7 +214,7 @@ func (r *Runner) modelTurn(ctx context.Context, res *Result, tt *toolTable, inpu
 		if res.ConversationID == "" {
 			events = r.client.StartConversationStream(ctx, r.startRequest(tt, inputs))
 		} else {
-			events = r.client.AppendConversationStream(ctx, res.ConversationID, r.appendRequest(inputs))
+			events = r.client.AppendConversationStream(ctx, res.ConversationID, r.appendRequest(inputs, conf))
 		}
 		outputs, usage, err = r.streamTurn(res, events, emit)
 	}
@@ -184,8 +252,8 @@ func (r *Runner) startRequest(tt *toolTable, inputs mistral.Inputs) *mistral.Con
 	return req
 }
 
-func (r *Runner) appendRequest(inputs mistral.Inputs) *mistral.AppendRequest {
-	return &mistral.AppendRequest{Inputs: inputs, Store: r.cfg.store}
+func (r *Runner) appendRequest(inputs mistral.Inputs, conf []mistral.ToolCallConfirmation) *mistral.AppendRequest {
+	return &mistral.AppendRequest{Inputs: inputs, Store: r.cfg.store, ToolConfirmations: conf}
 }
 
 func (r *Runner) agentOrModel() string {

@@ -94,6 +94,15 @@ type mcpSource struct {
 	allow  map[string]bool
 	deny   map[string]bool
 	sem    chan struct{} // nil: no per-server bound
+	// Tools whose calls wait for a decision (RequireConfirmation,
+	// RequireConfirmationIf).
+	confirm   map[string]bool
+	confirmIf func(mcpclient.Tool) bool
+}
+
+// confirms reports whether calls of t wait for a decision.
+func (s *mcpSource) confirms(t mcpclient.Tool) bool {
+	return s.confirm[t.OriginalName] || s.confirm[t.Name] || (s.confirmIf != nil && s.confirmIf(t))
 }
 
 func (s *mcpSource) offers(t mcpclient.Tool) bool {

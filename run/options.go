@@ -33,6 +33,7 @@ type config struct {
 	output          *mistral.ResponseFormat
 	continueOnError bool
 	maxTurns        int
+	runTimeout      time.Duration // WithRunTimeout; 0: none
 	parallelism     int
 	funcTimeout     time.Duration
 	approve         func(ctx context.Context, call ToolCall) (allow bool, reason string)
@@ -190,6 +191,21 @@ func WithMaxTurns(n int) Option {
 			return errors.New("run: max turns must be at least 1")
 		}
 		c.maxTurns = n
+		return nil
+	}
+}
+
+// WithRunTimeout bounds a whole run: model turns, tool calls, retries. Past
+// it the run stops, its tools are cancelled, and it returns its partial
+// Result with an error wrapping [ErrRunTimeout] (and
+// context.DeadlineExceeded); the conversation can be resumed. 0 (the
+// default) sets no bound; a negative duration is an error.
+func WithRunTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("run: WithRunTimeout: negative duration %v", d)
+		}
+		c.runTimeout = d
 		return nil
 	}
 }

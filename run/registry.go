@@ -19,6 +19,7 @@ type toolRef struct {
 	src         *mcpSource
 	original    string // the MCP tool's own name
 	annotations *mcp.ToolAnnotations
+	confirm     bool // calls wait for a decision
 }
 
 func (t toolRef) server() string {
@@ -32,13 +33,14 @@ func (t toolRef) server() string {
 type toolTable struct {
 	decls  []mistral.Tool // function tools only, in registration order
 	byName map[string]toolRef
+	params map[string]json.RawMessage // each tool's parameters, as declared
 }
 
 // buildTable lists the tools of every function and MCP client. MCP tool lists
 // are cached by mcpclient and refreshed on tools/list_changed, so each run
 // sees the current list at little cost.
 func (r *Runner) buildTable(ctx context.Context) (*toolTable, error) {
-	t := &toolTable{byName: map[string]toolRef{}}
+	t := &toolTable{byName: map[string]toolRef{}, params: map[string]json.RawMessage{}}
 	strict := true
 	origin := map[string]string{}
 	add := func(name, desc string, params json.RawMessage, ref toolRef, from string) error {
@@ -47,13 +49,14 @@ func (r *Runner) buildTable(ctx context.Context) (*toolTable, error) {
 		}
 		origin[name] = from
 		t.byName[name] = ref
+		t.params[name] = params
 		t.decls = append(t.decls, mistral.Tool{Type: "function", Function: &mistral.FunctionTool{
 			Name: name, Description: desc, Parameters: params, Strict: &strict,
 		}})
 		return nil
 	}
 	for _, f := range r.cfg.functions {
-		if err := add(f.name, f.description, f.schema, toolRef{fn: f}, "a Go function"); err != nil {
+		if err := add(f.name, f.description, f.schema, toolRef{fn: f, confirm: f.confirm}, "a Go function"); err != nil {
 			return nil, err
 		}
 	}
@@ -71,7 +74,7 @@ func (r *Runner) buildTable(ctx context.Context) (*toolTable, error) {
 				desc = tool.Title
 			}
 			name := src.exposedName(tool)
-			if err := add(name, desc, mcpParams(tool), toolRef{src: src, original: tool.OriginalName, annotations: tool.Annotations}, "MCP server "+src.client.Name()); err != nil {
+			if err := add(name, desc, mcpParams(tool), toolRef{src: src, original: tool.OriginalName, annotations: tool.Annotations, confirm: src.confirms(tool)}, "MCP server "+src.client.Name()); err != nil {
 				return nil, err
 			}
 		}

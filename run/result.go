@@ -25,6 +25,11 @@ type Result struct {
 	Files []File
 	// Turns counts the model requests of the run.
 	Turns int
+	// Pending are the calls the conversation still awaits an answer to when
+	// the run stopped before its final answer (interrupted, a failure, the
+	// turn limit, a deferral): [Runner.Resume] answers them. Nil after a
+	// final answer.
+	Pending []*mistral.FunctionCallEntry
 }
 
 // A File is a file produced by a built-in tool (image generation, code

@@ -80,7 +80,10 @@ type callOutcome struct {
 // not nil, receives start and result events; it is only called from this
 // goroutine. A failure that stops the run comes back as a *ToolError, with
 // the results of the calls that succeeded.
-func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.FunctionCallEntry, emit func(mistral.Event) bool) ([]mistral.Entry, error) {
+//
+// approved names calls already decided (WithDecisions): the approver is
+// not asked again.
+func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.FunctionCallEntry, approved map[string]bool, emit func(mistral.Event) bool) ([]mistral.Entry, error) {
 	outcomes := make([]callOutcome, len(calls))
 	type note struct {
 		i     int
@@ -101,7 +104,7 @@ func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.
 			}
 			defer func() { <-sem }()
 			notes <- note{i: i, start: true}
-			outcomes[i] = r.execCall(ctx, tt, call)
+			outcomes[i] = r.execCall(ctx, tt, call, approved[call.ToolCallID])
 			notes <- note{i: i}
 		}()
 	}
@@ -160,7 +163,7 @@ func (r *Runner) resultText(c *mistral.FunctionCallEntry, o callOutcome) string 
 }
 
 // execCall runs one call: approval, hooks, span, the call itself.
-func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.FunctionCallEntry) callOutcome {
+func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.FunctionCallEntry, approved bool) callOutcome {
 	ref, known := tt.byName[c.Name]
 	tc := ToolCall{ID: c.ToolCallID, Name: c.Name, Arguments: json.RawMessage(c.Arguments), Server: ref.server(), Annotations: ref.annotations}
 	ctx, span := r.tracer.Start(ctx, "execute_tool "+c.Name, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(
@@ -180,7 +183,7 @@ func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.Functio
 	switch {
 	case !known:
 		o.err = fmt.Errorf("%w %q", ErrUnknownTool, c.Name)
-	case r.cfg.approve != nil:
+	case r.cfg.approve != nil && !approved:
 		if allow, reason := r.cfg.approve(ctx, tc); !allow {
 			denied = true
 			if reason == "" {
