@@ -15,6 +15,9 @@ import (
 // what it leaves out, without starting anything. Env and header values are
 // not shown (they hold secrets); their names are.
 func (a *app) configCmd(ctx context.Context, args []string) error {
+	if len(args) > 0 && isHelpFlag(args[0]) {
+		return a.groupHelp(ctx, "config")
+	}
 	if len(args) == 0 || args[0] != "check" {
 		fmt.Fprint(a.stderr, "Usage: mcprun config check [--config-format FORMAT] [--input ID=VALUE] FILE\n")
 		return errUsage

@@ -6,13 +6,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // commandExamples are shown under a command's flags by `mcprun help COMMAND`
-// and `mcprun COMMAND --help`, keyed by the flag set's name. Each one runs as
-// written from the repository root (after `export MISTRAL_API_KEY=...` where
-// the API is used).
+// and `mcprun COMMAND --help`, keyed by the flag set's name. Those naming
+// ./examples/weather/server run as written from the repository root (with
+// MISTRAL_API_KEY exported where the API is used).
 var commandExamples = map[string]string{
 	"run": `mcprun run --stdio "go run ./examples/weather/server" "What is the weather in Paris?"
   echo "A long prompt" | mcprun run --json -`,
@@ -26,6 +27,7 @@ var commandExamples = map[string]string{
 	"auth login":    `mcprun auth login https://mcp.example.com/mcp`,
 	"auth status":   `mcprun auth status`,
 	"auth logout":   `mcprun auth logout https://mcp.example.com/mcp`,
+	"config check":  `mcprun config check .vscode/mcp.json`,
 	"mock-server": `mcprun mock-server --addr 127.0.0.1:8089 &
   MISTRAL_API_KEY=any MISTRAL_SERVER_URL=http://127.0.0.1:8089 mcprun run "hello"`,
 }
@@ -34,6 +36,7 @@ var commandExamples = map[string]string{
 var subcommands = map[string][]string{
 	"agents": {"create", "list"},
 	"auth":   {"login", "status", "logout"},
+	"config": {"check"},
 }
 
 // newFlagSet returns a flag set that returns its errors instead of exiting.
@@ -112,14 +115,11 @@ func (a *app) helpCmd(ctx context.Context, args []string) int {
 	return a.main(ctx, append(append([]string(nil), args...), "--help"))
 }
 
-func knownCommand(cmd string) bool {
-	for _, c := range strings.Fields("run chat demo tools call agents auth mock-server") {
-		if c == cmd {
-			return true
-		}
-	}
-	return false
-}
+// commands are the commands `mcprun help` knows; TestHelpKnowsEveryCommand
+// keeps the list and the usage text in step.
+var commands = strings.Fields("run chat demo tools call config agents auth mock-server")
+
+func knownCommand(cmd string) bool { return slices.Contains(commands, cmd) }
 
 // groupHelp is `mcprun agents --help` and the like: the help of each
 // subcommand.

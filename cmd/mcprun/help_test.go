@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,6 +26,7 @@ func TestHelpShowsFlagsAndExample(t *testing.T) {
 		{[]string{"auth", "status"}, "-config"},
 		{[]string{"auth", "logout"}, "-config"},
 		{[]string{"mock-server"}, "-addr"},
+		{[]string{"config", "check"}, "-config-format"},
 	} {
 		name := strings.Join(tc.cmd, " ")
 		code, help, stderr := cli(t, nil, append([]string{"help"}, tc.cmd...)...)
@@ -94,5 +96,23 @@ func TestAPISettingsFromEnvAndFlag(t *testing.T) {
 	code, _, stderr = cli(t, nil, "run", "hi")
 	if code != 1 || !strings.Contains(stderr, "API key") {
 		t.Fatalf("no key: exit %d %q", code, stderr)
+	}
+}
+
+// Every command the usage lists has help, and help knows no other.
+func TestHelpKnowsEveryCommand(t *testing.T) {
+	var listed []string
+	for _, line := range strings.Split(usage, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "mcprun" && line[0] == ' ' {
+			listed = append(listed, f[1])
+		}
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(listed)), slices.Sorted(slices.Values(commands))) {
+		t.Fatalf("usage lists %v, help knows %v", listed, commands)
+	}
+	for _, c := range listed {
+		if code, out, stderr := cli(t, nil, "help", c); code != 0 || !strings.Contains(out, "Usage: mcprun "+c) || !strings.Contains(out, "Example:") {
+			t.Errorf("help %s: exit %d %q %q", c, code, out, stderr)
+		}
 	}
 }
