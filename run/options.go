@@ -105,7 +105,8 @@ func WithFunctions(fns ...*Function) Option {
 
 // WithMCP registers an MCP client: each of its tools becomes a function the
 // model can call; opts choose which and under what names. A nil client is an
-// error. The Runner owns the client: [Runner.Close] closes it.
+// error. Once [New] succeeds the Runner owns the client ([Runner.Close] closes
+// it); if New fails, closing it is still the caller's job.
 // The clients are connected concurrently on [Runner.Connect] or the first run.
 func WithMCP(client *mcpclient.Client, opts ...MCPOption) Option {
 	return func(c *config) error {

@@ -99,6 +99,7 @@ func example(ctx context.Context, client *mistral.Client, out io.Writer, agentID
 		run.WithMCP(weather), // the Runner closes it (and stops the server)
 	)
 	if err != nil {
+		weather.Close() // not the Runner's: New failed
 		return err
 	}
 	defer r.Close()
