@@ -14,6 +14,7 @@ import (
 
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mcpclient/oauth"
+	"github.com/mcprun/mcprun/mcpclient/oauth/keyring"
 )
 
 // loginTimeout bounds a login: a person at a browser is slow.
@@ -34,7 +35,7 @@ func (a *app) tokenStore() (oauth.TokenStore, error) {
 			a.store = oauth.NewFileStore(p)
 			return
 		}
-		a.store, a.storeErr = oauth.DefaultStore()
+		a.store, a.storeErr = keyring.DefaultStore()
 	})
 	return a.store, a.storeErr
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mcpclient/oauth"
+	"github.com/mcprun/mcprun/mcpclient/oauth/keyring"
 	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
 )
@@ -45,7 +46,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer fetcher.Close()
-	store, err := oauth.DefaultStore() // the OS keyring, else a 0600 file
+	store, err := keyring.DefaultStore() // the OS keyring, else a 0600 file
 	if err != nil {
 		log.Fatal(err)
 	}

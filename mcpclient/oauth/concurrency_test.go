@@ -173,7 +173,7 @@ func TestTwoProcessesRefreshOneLogin(t *testing.T) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	if rec := m[storeKey(server, nil)]; !as.valid(rec) {
+	if rec := m[StoreKey(server, nil)]; !as.valid(rec) {
 		t.Errorf("the stored login is no longer valid: %+v", rec.Token)
 	}
 }

@@ -5,7 +5,7 @@
 // auth.AuthorizationCodeHandler (discovery, PKCE S256, state and iss checks,
 // the resource parameter, step-up) and adds what that handler lacks: tokens and
 // client registrations persisted in a [TokenStore] ([FileStore],
-// [KeyringStore], [MemoryStore]), so a server is registered once and a login
+// the OS keyring in the keyring subpackage, [MemoryStore]), so a server is registered once and a login
 // survives restarts; refresh before expiry and on a 401; a revoked refresh
 // token leading back to one login; and [Handler.Transport] for the legacy SSE
 // transport, which has no OAuth slot. The code fetcher is pluggable: a

@@ -19,10 +19,13 @@ func ExampleHandler() {
 	ctx := context.Background()
 	const server = "https://mcp.example.com/mcp"
 
-	store, err := oauth.DefaultStore() // OS keyring, else $XDG_CONFIG_HOME/mcprun/ (0600)
+	// $XDG_CONFIG_HOME/mcprun/oauth-tokens.json (0600); the OS keyring is
+	// keyring.DefaultStore in mcpclient/oauth/keyring.
+	path, err := oauth.DefaultFilePath()
 	if err != nil {
 		log.Fatal(err)
 	}
+	store := oauth.NewFileStore(path)
 	fetcher, err := oauth.NewLoopbackFetcher(func(ctx context.Context, url string) error {
 		fmt.Println("Log in at", url)
 		return exec.CommandContext(ctx, "xdg-open", url).Start()

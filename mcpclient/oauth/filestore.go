@@ -121,7 +121,7 @@ func (s *FileStore) Load(_ context.Context, server string, scopes []string) (*Re
 	if err != nil {
 		return nil, err
 	}
-	r, ok := m[storeKey(server, scopes)]
+	r, ok := m[StoreKey(server, scopes)]
 	if !ok || r == nil {
 		return nil, fmt.Errorf("%w for %s", ErrNotFound, server)
 	}
@@ -153,7 +153,7 @@ func (s *FileStore) Save(ctx context.Context, rec *Record) error {
 	if err != nil {
 		return err
 	}
-	m[storeKey(rec.Server, rec.Scopes)] = rec
+	m[StoreKey(rec.Server, rec.Scopes)] = rec
 	return s.write(m)
 }
 
@@ -172,14 +172,14 @@ func (s *FileStore) Update(ctx context.Context, server string, scopes []string, 
 	if err != nil {
 		return err
 	}
-	rec, err := fn(m[storeKey(server, scopes)])
+	rec, err := fn(m[StoreKey(server, scopes)])
 	if err != nil || rec == nil {
 		return err
 	}
 	if rec.Server == "" {
 		return errors.New("oauth: record without server")
 	}
-	m[storeKey(rec.Server, rec.Scopes)] = rec
+	m[StoreKey(rec.Server, rec.Scopes)] = rec
 	return s.write(m)
 }
 

@@ -10,13 +10,15 @@ import (
 )
 
 // MemoryStore keeps records in memory only: a [Handler] without a store uses
-// one, and tests use it to inspect what would be persisted.
+// one, and tests use it to inspect what would be persisted. The zero value
+// is an empty store, ready to use.
 type MemoryStore struct {
 	mu sync.Mutex
 	m  map[string][]byte
 }
 
-// NewMemoryStore returns an empty in-memory store.
+// NewMemoryStore returns an empty in-memory store (the same as
+// new(MemoryStore)).
 func NewMemoryStore() *MemoryStore { return &MemoryStore{m: map[string][]byte{}} }
 
 // Name implements [TokenStore].
@@ -25,7 +27,7 @@ func (s *MemoryStore) Name() string { return "memory" }
 // Load implements [TokenStore]. It returns a copy.
 func (s *MemoryStore) Load(_ context.Context, server string, scopes []string) (*Record, error) {
 	s.mu.Lock()
-	b, ok := s.m[storeKey(server, scopes)]
+	b, ok := s.m[StoreKey(server, scopes)]
 	s.mu.Unlock()
 	if !ok {
 		return nil, fmt.Errorf("%w for %s", ErrNotFound, server)
@@ -47,7 +49,7 @@ func (s *MemoryStore) Save(_ context.Context, rec *Record) error {
 		return err
 	}
 	s.mu.Lock()
-	s.m[storeKey(rec.Server, rec.Scopes)] = b
+	s.setLocked(StoreKey(rec.Server, rec.Scopes), b)
 	s.mu.Unlock()
 	return nil
 }
@@ -57,7 +59,7 @@ func (s *MemoryStore) Update(_ context.Context, server string, scopes []string, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var cur *Record
-	if b, ok := s.m[storeKey(server, scopes)]; ok {
+	if b, ok := s.m[StoreKey(server, scopes)]; ok {
 		cur = new(Record)
 		if err := json.Unmarshal(b, cur); err != nil {
 			return err
@@ -74,8 +76,16 @@ func (s *MemoryStore) Update(_ context.Context, server string, scopes []string, 
 	if err != nil {
 		return err
 	}
-	s.m[storeKey(rec.Server, rec.Scopes)] = b
+	s.setLocked(StoreKey(rec.Server, rec.Scopes), b)
 	return nil
+}
+
+// setLocked stores b under key, making the map of a zero store.
+func (s *MemoryStore) setLocked(key string, b []byte) {
+	if s.m == nil {
+		s.m = map[string][]byte{}
+	}
+	s.m[key] = b
 }
 
 // Delete implements [TokenStore].

@@ -97,9 +97,11 @@ func update(ctx context.Context, s TokenStore, server string, scopes []string, f
 	return s.Save(ctx, rec)
 }
 
-// storeKey is the key under which a server+scopes record is stored. Scopes are
-// sorted so their order does not matter.
-func storeKey(server string, scopes []string) string {
+// StoreKey is the key under which a [TokenStore] files the record of server
+// and scopes: the server URL, then the scopes sorted and deduplicated, so
+// that their order does not matter. Stores outside this package (such as
+// mcpclient/oauth/keyring) use it to stay interchangeable.
+func StoreKey(server string, scopes []string) string {
 	s := slices.Clone(scopes)
 	slices.Sort(s)
 	s = slices.Compact(s)

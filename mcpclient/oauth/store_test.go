@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
 	"golang.org/x/oauth2"
 )
 
@@ -125,34 +124,14 @@ func TestDefaultFilePathXDG(t *testing.T) {
 	}
 }
 
-func TestKeyringStore(t *testing.T) {
-	keyring.MockInit()
-	exerciseStore(t, NewKeyringStore("mcprun-test"), false)
-}
-
-func TestKeyringStoreTooLarge(t *testing.T) {
-	keyring.MockInit()
-	rec := testRecord()
-	rec.Token.RefreshToken = strings.Repeat("r", 3000)
-	err := NewKeyringStore("").Save(context.Background(), rec)
-	if !errors.Is(err, ErrTooLarge) || strings.Contains(err.Error(), "rrrr") {
-		t.Errorf("err = %v, want ErrTooLarge without the token", err)
-	}
-}
-
-func TestDefaultStoreFallsBack(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	keyring.MockInitWithError(errors.New("no secret service"))
-	s, err := DefaultStore()
-	if err != nil {
+// A zero MemoryStore is an empty store, ready to use.
+func TestMemoryStoreZero(t *testing.T) {
+	var s MemoryStore
+	exerciseStore(t, &s, true)
+	var u MemoryStore
+	if err := u.Update(context.Background(), "https://x.example", nil, func(*Record) (*Record, error) {
+		return &Record{Server: "https://x.example"}, nil
+	}); err != nil {
 		t.Fatal(err)
-	}
-	if _, ok := s.(*FileStore); !ok {
-		t.Errorf("DefaultStore = %T, want *FileStore", s)
-	}
-	keyring.MockInit()
-	s, _ = DefaultStore()
-	if _, ok := s.(*KeyringStore); !ok {
-		t.Errorf("DefaultStore = %T, want *KeyringStore", s)
 	}
 }

@@ -1,4 +1,9 @@
-package oauth
+// Package keyring keeps mcprun's OAuth records in the OS keyring (Secret
+// Service, macOS Keychain, Windows Credential Manager) through
+// github.com/zalando/go-keyring. It is a package of its own so that
+// programs that do not want the OS keyring do not link it: the oauth
+// package offers a file store and a memory store.
+package keyring
 
 import (
 	"context"
@@ -10,6 +15,8 @@ import (
 
 	"github.com/zalando/go-keyring"
 	"golang.org/x/oauth2"
+
+	"github.com/mcprun/mcprun/mcpclient/oauth"
 )
 
 // keyringLimit is the Windows Credential Manager's limit on a secret's size.
@@ -18,30 +25,32 @@ const keyringLimit = 2560
 // ErrTooLarge is returned when a record does not fit in the OS keyring.
 var ErrTooLarge = errors.New("oauth: record too large for the OS keyring")
 
-// KeyringStore keeps records in the OS keyring (Secret Service, macOS
+// Store keeps records in the OS keyring (Secret Service, macOS
 // Keychain, Windows Credential Manager) under one service name. Only the
 // refresh token, expiry and the client registration are kept: access tokens
 // can be large and are cheap to refresh, and Windows limits a secret to 2,560
-// bytes. An index entry lists the keys so [KeyringStore.List] works.
-type KeyringStore struct {
+// bytes. An index entry lists the keys so [Store.List] works. It
+// implements oauth.TokenStore.
+type Store struct {
 	service string
 	mu      sync.Mutex
 }
 
 const indexUser = "_index"
 
-// NewKeyringStore returns a keyring store under service ("mcprun" if empty).
-func NewKeyringStore(service string) *KeyringStore {
+// New returns a keyring store under service, the name its entries are
+// filed under (mcprun uses "mcprun"). An empty service is an error.
+func New(service string) (*Store, error) {
 	if service == "" {
-		service = "mcprun"
+		return nil, errors.New("oauth: keyring.New: empty service name")
 	}
-	return &KeyringStore{service: service}
+	return &Store{service: service}, nil
 }
 
-// Name implements [TokenStore].
-func (s *KeyringStore) Name() string { return "keyring:" + s.service }
+// Name implements oauth.TokenStore.
+func (s *Store) Name() string { return "keyring:" + s.service }
 
-func (s *KeyringStore) index() ([]string, error) {
+func (s *Store) index() ([]string, error) {
 	v, err := keyring.Get(s.service, indexUser)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return nil, nil
@@ -56,7 +65,7 @@ func (s *KeyringStore) index() ([]string, error) {
 	return keys, nil
 }
 
-func (s *KeyringStore) setIndex(keys []string) error {
+func (s *Store) setIndex(keys []string) error {
 	b, _ := json.Marshal(keys)
 	if err := keyring.Set(s.service, indexUser, string(b)); err != nil {
 		return fmt.Errorf("oauth: keyring: %w", err)
@@ -64,30 +73,30 @@ func (s *KeyringStore) setIndex(keys []string) error {
 	return nil
 }
 
-// Load implements [TokenStore].
-func (s *KeyringStore) Load(_ context.Context, server string, scopes []string) (*Record, error) {
+// Load implements oauth.TokenStore.
+func (s *Store) Load(_ context.Context, server string, scopes []string) (*oauth.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.get(storeKey(server, scopes))
+	return s.get(oauth.StoreKey(server, scopes))
 }
 
-func (s *KeyringStore) get(key string) (*Record, error) {
+func (s *Store) get(key string) (*oauth.Record, error) {
 	v, err := keyring.Get(s.service, key)
 	if errors.Is(err, keyring.ErrNotFound) {
-		return nil, fmt.Errorf("%w for %s", ErrNotFound, key)
+		return nil, fmt.Errorf("%w for %s", oauth.ErrNotFound, key)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("oauth: keyring: %w", err)
 	}
-	var r Record
+	var r oauth.Record
 	if err := json.Unmarshal([]byte(v), &r); err != nil {
 		return nil, errors.New("oauth: keyring entry is corrupt")
 	}
 	return &r, nil
 }
 
-// Save implements [TokenStore]. The access token is dropped.
-func (s *KeyringStore) Save(_ context.Context, rec *Record) error {
+// Save implements oauth.TokenStore. The access token is dropped.
+func (s *Store) Save(_ context.Context, rec *oauth.Record) error {
 	if rec == nil || rec.Server == "" {
 		return errors.New("oauth: record without server")
 	}
@@ -106,7 +115,7 @@ func (s *KeyringStore) Save(_ context.Context, rec *Record) error {
 	if len(b) > keyringLimit {
 		return fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(b), keyringLimit)
 	}
-	key := storeKey(rec.Server, rec.Scopes)
+	key := oauth.StoreKey(rec.Server, rec.Scopes)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	keys, err := s.index()
@@ -122,8 +131,8 @@ func (s *KeyringStore) Save(_ context.Context, rec *Record) error {
 	return nil
 }
 
-// Delete implements [TokenStore].
-func (s *KeyringStore) Delete(_ context.Context, server string) error {
+// Delete implements oauth.TokenStore.
+func (s *Store) Delete(_ context.Context, server string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	keys, err := s.index()
@@ -133,7 +142,7 @@ func (s *KeyringStore) Delete(_ context.Context, server string) error {
 	var keep []string
 	for _, k := range keys {
 		r, err := s.get(k)
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if err != nil && !errors.Is(err, oauth.ErrNotFound) {
 			return err
 		}
 		if r == nil || r.Server == server {
@@ -147,18 +156,18 @@ func (s *KeyringStore) Delete(_ context.Context, server string) error {
 	return s.setIndex(keep)
 }
 
-// List implements [TokenStore].
-func (s *KeyringStore) List(_ context.Context) ([]*Record, error) {
+// List implements oauth.TokenStore.
+func (s *Store) List(_ context.Context) ([]*oauth.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	keys, err := s.index()
 	if err != nil {
 		return nil, err
 	}
-	var out []*Record
+	var out []*oauth.Record
 	for _, k := range keys {
 		r, err := s.get(k)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, oauth.ErrNotFound) {
 			continue
 		}
 		if err != nil {
@@ -169,16 +178,17 @@ func (s *KeyringStore) List(_ context.Context) ([]*Record, error) {
 	return out, nil
 }
 
-// DefaultStore returns a [KeyringStore] when the OS keyring answers, else a
-// [FileStore] at [DefaultFilePath] (headless Linux has no Secret Service).
-func DefaultStore() (TokenStore, error) {
-	ks := NewKeyringStore("mcprun")
+// DefaultStore returns mcprun's store: a [Store] under the service
+// "mcprun" when the OS keyring answers, else an oauth.FileStore at
+// oauth.DefaultFilePath (headless Linux has no Secret Service).
+func DefaultStore() (oauth.TokenStore, error) {
+	ks := &Store{service: "mcprun"}
 	if _, err := keyring.Get(ks.service, indexUser); err == nil || errors.Is(err, keyring.ErrNotFound) {
 		return ks, nil
 	}
-	p, err := DefaultFilePath()
+	p, err := oauth.DefaultFilePath()
 	if err != nil {
 		return nil, err
 	}
-	return NewFileStore(p), nil
+	return oauth.NewFileStore(p), nil
 }
