@@ -1,11 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
+	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
 )
 
@@ -27,17 +29,20 @@ func (a *app) chatCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer release()
-	in := bufio.NewScanner(a.stdin)
-	in.Buffer(make([]byte, 64<<10), 10<<20)
+	in := a.lines() // shared with --confirm's questions
 	conversation := f.conversation
 	for {
 		if a.terminal {
 			fmt.Fprint(a.stderr, "> ")
 		}
-		if !in.Scan() {
-			return in.Err()
+		raw, err := in.ReadString('\n')
+		if err != nil && raw == "" {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
 		}
-		line := strings.TrimSpace(in.Text())
+		line := strings.TrimSpace(raw)
 		switch line {
 		case "":
 			continue
@@ -48,7 +53,7 @@ func (a *app) chatCmd(ctx context.Context, args []string) error {
 		if conversation != "" {
 			opts = append(opts, run.InConversation(conversation))
 		}
-		res, err := a.streamRun(ctx, r, line, false, opts...)
+		res, err := a.streamRun(ctx, r, mistral.TextInputs(line), false, opts...)
 		if res != nil && res.ConversationID != "" {
 			conversation = res.ConversationID
 		}

@@ -22,6 +22,8 @@ var commandExamples = map[string]string{
 	"tools": `mcprun tools --stdio "go run ./examples/weather/server"`,
 	"call": `go build -o weather-server ./examples/weather/server
   mcprun call --stdio ./weather-server weather-server get_weather '{"location":"Paris"}'`,
+	"approve": `mcprun run --defer --stdio "go run ./examples/weather/server" "Weather in Paris?"   # prints the ID
+  mcprun approve --stdio "go run ./examples/weather/server" ID`,
 	"agents create": `mcprun agents create --name "weather teller" --instructions "Tell the weather."`,
 	"agents list":   `mcprun agents list`,
 	"auth login":    `mcprun auth login https://mcp.example.com/mcp`,
@@ -117,7 +119,7 @@ func (a *app) helpCmd(ctx context.Context, args []string) int {
 
 // commands are the commands `mcprun help` knows; TestHelpKnowsEveryCommand
 // keeps the list and the usage text in step.
-var commands = strings.Fields("run chat demo tools call config agents auth mock-server")
+var commands = strings.Fields("run chat demo tools call config agents approve auth mock-server")
 
 func knownCommand(cmd string) bool { return slices.Contains(commands, cmd) }
 

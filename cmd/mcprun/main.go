@@ -17,15 +17,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"sync"
-	"syscall"
 
 	"golang.org/x/term"
 
@@ -33,7 +32,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := withSignals(context.Background(), func(s string) { fmt.Fprintln(os.Stderr, s) })
 	defer stop()
 	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, terminal: term.IsTerminal(int(os.Stderr.Fd()))}
 	os.Exit(a.main(ctx, os.Args[1:]))
@@ -50,6 +49,9 @@ type app struct {
 	// browser, if set, replaces opening the login URL in a browser (tests).
 	browser func(ctx context.Context, url string) error
 
+	linesOnce sync.Once // lines: the one buffered reader of stdin
+	linesR    *bufio.Reader
+
 	storeOnce sync.Once // tokenStore's choice, made once
 	store     oauth.TokenStore
 	storeErr  error
@@ -64,6 +66,7 @@ Usage:
   mcprun call [flags] SERVER TOOL JSON   call one tool directly
   mcprun agents create|list [flags]      create or list agents
   mcprun config check FILE               show what an MCP config file (any client's format) would start
+  mcprun approve [flags] ID              continue a run that run --defer stopped at calls needing approval
   mcprun auth login|status|logout        log in to OAuth-protected MCP servers (tokens kept in the OS keyring or a 0600 file)
   mcprun mock-server [--addr ADDR]       serve mistraltest, a scripted stand-in for the Mistral API
   mcprun demo [run flags]                the weather example; against mistraltest when MISTRAL_API_KEY is unset
@@ -96,6 +99,8 @@ func (a *app) main(ctx context.Context, args []string) int {
 		err = a.agentsCmd(ctx, rest)
 	case "auth":
 		err = a.authCmd(ctx, rest)
+	case "approve":
+		err = a.approveCmd(ctx, rest)
 	case "config":
 		err = a.configCmd(ctx, rest)
 	case "mock-server":
@@ -116,6 +121,12 @@ func (a *app) main(ctx context.Context, args []string) int {
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
+	case errors.Is(err, errDeferred):
+		return 3 // explained already: calls wait for `mcprun approve`
+	}
+	if ie := interrupted(ctx); ie != nil {
+		fmt.Fprintf(a.stderr, "mcprun: %s\n", ie)
+		return ie.exitCode()
 	}
 	fmt.Fprintf(a.stderr, "mcprun: %s\n", oneLine(err.Error()))
 	return 1

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mcprun/mcprun/internal/trunc"
 	"github.com/mcprun/mcprun/mcpclient"
@@ -38,11 +39,14 @@ type runFlags struct {
 	verbose         bool
 	conversation    string
 	confirm         bool
-	showEntries     bool // print every output entry, then the structured output (demo)
+	deferCalls      bool          // --defer: stop at calls that need approval; `mcprun approve` goes on
+	timeout         time.Duration // --timeout: bounds the whole run
+	showEntries     bool          // print every output entry, then the structured output (demo)
+	flagArgs        []string      // the flags as given, for the command that resumes
 }
 
 func (f *runFlags) register(a *app, name string) *flag.FlagSet {
-	fs := a.newFlagSet(name, name+" [flags] PROMPT  (PROMPT \"-\" reads it from stdin)")
+	fs := a.newFlagSet(name, name+" [flags] PROMPT  (PROMPT \"-\" reads it from stdin; optional with --conversation)")
 	f.servers.register(fs)
 	fs.StringVar(&f.model, "model", "mistral-medium-latest", "the `MODEL` to run (ignored with --agent)")
 	fs.StringVar(&f.agent, "agent", "", "run with the agent of this `ID` instead of a model")
@@ -56,7 +60,9 @@ func (f *runFlags) register(a *app, name string) *flag.FlagSet {
 	fs.BoolVar(&f.jsonOut, "json", false, `print the result as one JSON object {"conversation_id","output_entries","output_text","output"}`)
 	fs.BoolVar(&f.prefixTools, "prefix-tools", false, "prefix each MCP tool with its server's name (SERVER_TOOL), for servers whose tools collide")
 	fs.BoolVar(&f.confirm, "confirm", false, "ask on stdin before each tool call (tools a server marks read-only run without asking)")
-	fs.StringVar(&f.conversation, "conversation", "", "continue the conversation of this `ID` (as --json prints it)")
+	fs.StringVar(&f.conversation, "conversation", "", "continue the conversation of this `ID` (as --json prints it): tool calls it awaits are answered first; PROMPT is then optional")
+	fs.BoolVar(&f.deferCalls, "defer", false, "stop at tool calls that need approval (all but those a server marks read-only) and save them; `mcprun approve ID` continues")
+	fs.DurationVar(&f.timeout, "timeout", 0, "bound the whole run (e.g. 90s, 5m); 0: none. The conversation id is printed to resume it")
 	fs.BoolVar(&f.verbose, "v", false, "log requests and tool calls to stderr")
 	return fs
 }
@@ -75,34 +81,52 @@ func (a *app) runCmd(ctx context.Context, args []string, demo bool) error {
 		}
 		prompt = strings.TrimSpace(string(b))
 	}
-	if prompt == "" {
+	if prompt == "" && f.conversation == "" {
 		fs.Usage()
 		return errUsage
 	}
+	if f.confirm && f.deferCalls {
+		return errors.New("--confirm asks now, --defer asks later: give one of them")
+	}
+	f.flagArgs = args[:len(args)-len(fs.Args())]
 	return a.execRun(ctx, &f, prompt, nil)
 }
 
 // execRun runs prompt with the flags; extra adds options (the demo's local
 // function).
 func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []run.Option, clientOpts ...mistral.Option) error {
+	var callOpts []run.CallOption
+	if f.conversation != "" {
+		callOpts = append(callOpts, run.InConversation(f.conversation))
+	}
+	return a.execRunWith(ctx, f, prompt, extra, callOpts, clientOpts...)
+}
+
+// execRunWith is execRun with call options (the decisions of `approve`).
+func (a *app) execRunWith(ctx context.Context, f *runFlags, prompt string, extra []run.Option, callOpts []run.CallOption, clientOpts ...mistral.Option) error {
 	r, p, release, err := a.newRunner(ctx, f, extra, clientOpts...)
 	if err != nil {
 		return err
 	}
 	defer release()
-	var callOpts []run.CallOption
-	if f.conversation != "" {
-		callOpts = append(callOpts, run.InConversation(f.conversation))
+	inputs := mistral.TextInputs(prompt)
+	if prompt == "" {
+		inputs = mistral.Inputs{} // resume: the conversation's pending calls
 	}
 	var res *run.Result
 	if f.stream {
-		res, err = a.streamRun(ctx, r, prompt, f.jsonOut, callOpts...)
+		res, err = a.streamRun(ctx, r, inputs, f.jsonOut, callOpts...)
 	} else {
 		p.start("waiting for the model")
-		res, err = r.Run(ctx, mistral.TextInputs(prompt), callOpts...)
+		res, err = r.Run(ctx, inputs, callOpts...)
 		p.clear()
 	}
 	if err != nil {
+		var de *run.DeferredError
+		if errors.As(err, &de) {
+			return a.saveDeferral(f, res, de)
+		}
+		a.reportStopped(ctx, f, f.flagArgs, res, err)
 		return err
 	}
 	if f.jsonOut {
@@ -118,6 +142,22 @@ func (a *app) execRun(ctx context.Context, f *runFlags, prompt string, extra []r
 	}
 	fmt.Fprintln(a.stdout, res.Text())
 	return nil
+}
+
+// dropTime leaves the time out of the log lines shown without -v.
+func dropTime(groups []string, at slog.Attr) slog.Attr {
+	if len(groups) == 0 && at.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return at
+}
+
+// lines is the one buffered reader of stdin: chat turns and --confirm
+// answers come from the same stream, so two buffers would steal each
+// other's lines (a "y" read by the chat as a turn).
+func (a *app) lines() *bufio.Reader {
+	a.linesOnce.Do(func() { a.linesR = bufio.NewReaderSize(a.stdin, 64<<10) })
+	return a.linesR
 }
 
 // newRunner builds the Runner the flags describe, with its MCP servers
@@ -136,14 +176,24 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 		}
 	}()
 	logger := slog.New(slog.DiscardHandler)
+	// Waiting for a rate limit (or retrying a failing API) is said even
+	// without -v: a silent minute looks like a hang.
+	apiLogger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: dropTime}))
 	if f.verbose {
 		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		apiLogger = logger
 	}
-	client, err := a.apiClient(f.serverURL, append(append(clientOpts, allowPlainHTTP(f.allowPlainHTTP)...), mistral.WithLogger(logger))...)
+	client, err := a.apiClient(f.serverURL, append(append(clientOpts, allowPlainHTTP(f.allowPlainHTTP)...), mistral.WithLogger(apiLogger))...)
 	if err != nil {
 		return nil, nil, release, err
 	}
 	opts := []run.Option{run.WithContinueOnError(f.continueOnError), run.WithMaxTurns(f.maxTurns), run.WithLogger(logger)}
+	if f.timeout < 0 {
+		return nil, nil, release, errors.New("--timeout: negative duration")
+	}
+	if f.timeout > 0 {
+		opts = append(opts, run.WithRunTimeout(f.timeout))
+	}
 	if f.agent != "" {
 		opts = append(opts, run.WithAgent(f.agent))
 	} else {
@@ -183,6 +233,12 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 		if len(s.Deny) > 0 {
 			mo = append(mo, run.Deny(s.Deny...))
 		}
+		if f.deferCalls {
+			// The --confirm rule, deferred: all but read-only tools wait.
+			mo = append(mo, run.RequireConfirmationIf(func(t mcpclient.Tool) bool {
+				return t.Annotations == nil || !t.Annotations.ReadOnlyHint
+			}))
+		}
 		opts = append(opts, run.WithMCP(c, mo...))
 	}
 	p = newProgress(a.stderr, a.terminal && !f.stream && !f.confirm)
@@ -202,9 +258,9 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 	return runner, p, release, nil
 }
 
-func (a *app) streamRun(ctx context.Context, r *run.Runner, prompt string, quiet bool, opts ...run.CallOption) (*run.Result, error) {
+func (a *app) streamRun(ctx context.Context, r *run.Runner, inputs mistral.Inputs, quiet bool, opts ...run.CallOption) (*run.Result, error) {
 	var res *run.Result
-	for ev, err := range r.Stream(ctx, mistral.TextInputs(prompt), opts...) {
+	for ev, err := range r.Stream(ctx, inputs, opts...) {
 		if re, ok := ev.(*run.ResultEvent); ok {
 			res = re.Result
 		}
@@ -223,6 +279,8 @@ func (a *app) streamRun(ctx context.Context, r *run.Runner, prompt string, quiet
 			fmt.Fprintf(a.stderr, "← %s: %s\n", ev.Name, clip(ev.Result, 200))
 		case *mistral.ToolExecutionStartedEvent:
 			fmt.Fprintf(a.stderr, "→ %s (built-in)\n", ev.Name)
+		case *run.ConfirmationRequiredEvent:
+			fmt.Fprintf(a.stderr, "? %s %s needs approval\n", ev.Call.Name, clip(ev.Call.Arguments, 200))
 		}
 	}
 	if res == nil {
@@ -290,7 +348,7 @@ func (a *app) printEntries(res *run.Result) {
 // concurrently: the questions are asked one at a time.
 func (a *app) confirmer() func(context.Context, run.ToolCall) (bool, string) {
 	var mu sync.Mutex
-	in := bufio.NewReader(a.stdin)
+	in := a.lines()
 	return func(ctx context.Context, c run.ToolCall) (bool, string) {
 		if c.Annotations != nil && c.Annotations.ReadOnlyHint {
 			return true, ""
