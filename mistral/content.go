@@ -6,8 +6,9 @@ import (
 	"fmt"
 )
 
-// Content is a message's content: either plain text or a list of chunks.
-// It is written as a JSON string when Chunks is nil, else as an array.
+// Content is a message's content: either plain text or a list of chunks,
+// never both. It is written as a JSON string when Chunks is nil, else as an
+// array; encoding content with both Text and Chunks set is an error.
 type Content struct {
 	Text   string
 	Chunks []Chunk
@@ -18,6 +19,9 @@ func TextContent(s string) Content { return Content{Text: s} }
 
 // MarshalJSON writes a string or an array of chunks.
 func (c Content) MarshalJSON() ([]byte, error) {
+	if c.Chunks != nil && c.Text != "" {
+		return nil, fmt.Errorf("mistral: content has both Text and Chunks")
+	}
 	if c.Chunks == nil {
 		return json.Marshal(c.Text)
 	}

@@ -263,3 +263,16 @@ func TestDiscriminantWrittenOnce(t *testing.T) {
 		}
 	}
 }
+
+// Text and a list at once would lose one of them: an encoding error.
+func TestTextAndListAtOnceIsAnError(t *testing.T) {
+	if b, err := json.Marshal(Inputs{Text: "a", Entries: []Entry{NewUserMessage("b")}}); err == nil {
+		t.Errorf("inputs encoded as %s", b)
+	}
+	if b, err := json.Marshal(&MessageOutputEntry{Content: Content{Text: "a", Chunks: []Chunk{&TextChunk{Text: "b"}}}}); err == nil {
+		t.Errorf("content encoded as %s", b)
+	}
+	if b, err := json.Marshal(Inputs{Entries: []Entry{}}); err != nil || string(b) != "[]" {
+		t.Errorf("empty entries: %s %v", b, err)
+	}
+}

@@ -7,8 +7,9 @@ import (
 )
 
 // Inputs is what a conversation request carries: plain text (a user
-// message) or a list of entries. It is written as a JSON string when Entries
-// is nil, else as a list.
+// message) or a list of entries, never both. It is written as a JSON string
+// when Entries is nil, else as a list; encoding inputs with both Text and
+// Entries set is an error.
 type Inputs struct {
 	Text    string
 	Entries []Entry
@@ -25,6 +26,9 @@ func (in Inputs) IsZero() bool { return in.Text == "" && in.Entries == nil }
 
 // MarshalJSON implements json.Marshaler.
 func (in Inputs) MarshalJSON() ([]byte, error) {
+	if in.Entries != nil && in.Text != "" {
+		return nil, fmt.Errorf("mistral: inputs have both Text and Entries")
+	}
 	if in.Entries == nil {
 		return json.Marshal(in.Text)
 	}
