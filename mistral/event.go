@@ -12,6 +12,10 @@ import (
 // *ToolExecutionDeltaEvent, *ToolExecutionDoneEvent,
 // *AgentHandoffStartedEvent, *AgentHandoffDoneEvent, *ResponseDoneEvent,
 // *ResponseErrorEvent and *UnknownEvent (a type this package does not know).
+//
+// Event is open, unlike Entry and Chunk: package run adds its own events to
+// the stream a run yields. The Go type is the event's type; the events of
+// this package have no Type field, and encode their "type" from EventType.
 type Event interface {
 	// EventType is the event's "type", e.g. "message.output.delta".
 	EventType() string
@@ -33,7 +37,6 @@ const (
 
 // ResponseStartedEvent opens a streamed response.
 type ResponseStartedEvent struct {
-	Type           string    `json:"type"`
 	CreatedAt      time.Time `json:"created_at,omitzero"`
 	ConversationID string    `json:"conversation_id"`
 }
@@ -41,7 +44,6 @@ type ResponseStartedEvent struct {
 // MessageOutputDeltaEvent is a piece of a message.output entry. Content is a
 // string or one chunk.
 type MessageOutputDeltaEvent struct {
-	Type         string    `json:"type"`
 	CreatedAt    time.Time `json:"created_at,omitzero"`
 	OutputIndex  int       `json:"output_index"`
 	ID           string    `json:"id"`
@@ -55,7 +57,6 @@ type MessageOutputDeltaEvent struct {
 // FunctionCallDeltaEvent is a piece of a function.call entry: the first
 // carries the name and ids, each carries a fragment of the arguments.
 type FunctionCallDeltaEvent struct {
-	Type               string    `json:"type"`
 	CreatedAt          time.Time `json:"created_at,omitzero"`
 	OutputIndex        int       `json:"output_index"`
 	ID                 string    `json:"id"`
@@ -69,7 +70,6 @@ type FunctionCallDeltaEvent struct {
 
 // ToolExecutionStartedEvent opens a built-in tool run.
 type ToolExecutionStartedEvent struct {
-	Type        string    `json:"type"`
 	CreatedAt   time.Time `json:"created_at,omitzero"`
 	OutputIndex int       `json:"output_index"`
 	ID          string    `json:"id"`
@@ -81,7 +81,6 @@ type ToolExecutionStartedEvent struct {
 
 // ToolExecutionDeltaEvent is a fragment of a built-in tool run's arguments.
 type ToolExecutionDeltaEvent struct {
-	Type        string    `json:"type"`
 	CreatedAt   time.Time `json:"created_at,omitzero"`
 	OutputIndex int       `json:"output_index"`
 	ID          string    `json:"id"`
@@ -91,7 +90,6 @@ type ToolExecutionDeltaEvent struct {
 
 // ToolExecutionDoneEvent closes a built-in tool run.
 type ToolExecutionDoneEvent struct {
-	Type        string         `json:"type"`
 	CreatedAt   time.Time      `json:"created_at,omitzero"`
 	OutputIndex int            `json:"output_index"`
 	ID          string         `json:"id"`
@@ -101,7 +99,6 @@ type ToolExecutionDoneEvent struct {
 
 // AgentHandoffStartedEvent opens a handoff.
 type AgentHandoffStartedEvent struct {
-	Type              string    `json:"type"`
 	CreatedAt         time.Time `json:"created_at,omitzero"`
 	OutputIndex       int       `json:"output_index"`
 	ID                string    `json:"id"`
@@ -111,7 +108,6 @@ type AgentHandoffStartedEvent struct {
 
 // AgentHandoffDoneEvent closes a handoff.
 type AgentHandoffDoneEvent struct {
-	Type          string    `json:"type"`
 	CreatedAt     time.Time `json:"created_at,omitzero"`
 	OutputIndex   int       `json:"output_index"`
 	ID            string    `json:"id"`
@@ -121,24 +117,26 @@ type AgentHandoffDoneEvent struct {
 
 // ResponseDoneEvent closes a streamed response.
 type ResponseDoneEvent struct {
-	Type      string    `json:"type"`
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	Usage     Usage     `json:"usage"`
 }
 
 // ResponseErrorEvent reports that the response failed on the server.
 type ResponseErrorEvent struct {
-	Type      string    `json:"type"`
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	Message   string    `json:"message"`
 	Code      int       `json:"code"`
 }
 
-// UnknownEvent is an event of a type this package does not know, kept as is.
+// UnknownEvent is an event of a type this package does not know, kept as
+// it came. It is read-only: only decoding makes one.
 type UnknownEvent struct {
-	Type string
-	Raw  json.RawMessage
+	typ string
+	raw json.RawMessage
 }
+
+// Raw returns a copy of the event's data as it came.
+func (e *UnknownEvent) Raw() json.RawMessage { return append(json.RawMessage(nil), e.raw...) }
 
 // EventType implements Event.
 func (e *ResponseStartedEvent) EventType() string { return EventResponseStarted }
@@ -171,10 +169,70 @@ func (e *ResponseDoneEvent) EventType() string { return EventResponseDone }
 func (e *ResponseErrorEvent) EventType() string { return EventResponseError }
 
 // EventType implements Event.
-func (e *UnknownEvent) EventType() string { return e.Type }
+func (e *UnknownEvent) EventType() string { return e.typ }
+
+// MarshalJSON writes the event with its "type" first.
+func (e *ResponseStartedEvent) MarshalJSON() ([]byte, error) {
+	type plain ResponseStartedEvent
+	return encodeHeaded([]member{{"type", e.EventType()}}, (*plain)(e), nil)
+}
+
+// MarshalJSON writes the event with its "type" first.
+func (e *MessageOutputDeltaEvent) MarshalJSON() ([]byte, error) {
+	type plain MessageOutputDeltaEvent
+	return encodeHeaded([]member{{"type", e.EventType()}}, (*plain)(e), nil)
+}
+
+// MarshalJSON writes the event with its "type" first.
+func (e *FunctionCallDeltaEvent) MarshalJSON() ([]byte, error) {
+	type plain FunctionCallDeltaEvent
+	return encodeHeaded([]member{{"type", e.EventType()}}, (*plain)(e), nil)
+}
+
+// MarshalJSON writes the event with its "type" first.
+func (e *ToolExecutionStartedEvent) MarshalJSON() ([]byte, error) {
+	type plain ToolExecutionStartedEvent
+	return encodeHeaded([]member{{"type", e.EventType()}}, (*plain)(e), nil)
+}
+
+// MarshalJSON writes the event with its "type" first.
+func (e *ToolExecutionDeltaEvent) MarshalJSON() ([]byte, error) {
+	type plain ToolExecutionDeltaEvent
+	return encodeHeaded([]member{{"type", e.EventType()}}, (*plain)(e), nil)
+}
+
+// MarshalJSON writes the event with its "type" first.
+func (e *ToolExecutionDoneEvent) MarshalJSON() ([]byte, error) {
+	type plain ToolExecutionDoneEvent
+	return encodeHeaded([]member{{"type", e.EventType()}}, (*plain)(e), nil)
+}
+
+// MarshalJSON writes the event with its "type" first.
+func (e *AgentHandoffStartedEvent) MarshalJSON() ([]byte, error) {
+	type plain AgentHandoffStartedEvent
+	return encodeHeaded([]member{{"type", e.EventType()}}, (*plain)(e), nil)
+}
+
+// MarshalJSON writes the event with its "type" first.
+func (e *AgentHandoffDoneEvent) MarshalJSON() ([]byte, error) {
+	type plain AgentHandoffDoneEvent
+	return encodeHeaded([]member{{"type", e.EventType()}}, (*plain)(e), nil)
+}
+
+// MarshalJSON writes the event with its "type" first.
+func (e *ResponseDoneEvent) MarshalJSON() ([]byte, error) {
+	type plain ResponseDoneEvent
+	return encodeHeaded([]member{{"type", e.EventType()}}, (*plain)(e), nil)
+}
+
+// MarshalJSON writes the event with its "type" first.
+func (e *ResponseErrorEvent) MarshalJSON() ([]byte, error) {
+	type plain ResponseErrorEvent
+	return encodeHeaded([]member{{"type", e.EventType()}}, (*plain)(e), nil)
+}
 
 // MarshalJSON writes the event back as it came.
-func (e *UnknownEvent) MarshalJSON() ([]byte, error) { return e.Raw, nil }
+func (e *UnknownEvent) MarshalJSON() ([]byte, error) { return e.raw, nil }
 
 // UnmarshalEvent decodes an event's data. typ is the SSE "event" field; when
 // empty, the "type" member of the data is used. Unknown types become
@@ -213,7 +271,7 @@ func UnmarshalEvent(typ string, data []byte) (Event, error) {
 		if !json.Valid(data) {
 			return nil, fmt.Errorf("mistral: decoding %q event: invalid JSON", typ)
 		}
-		return &UnknownEvent{Type: typ, Raw: append(json.RawMessage(nil), data...)}, nil
+		return &UnknownEvent{typ: typ, raw: append(json.RawMessage(nil), data...)}, nil
 	}
 	if err := json.Unmarshal(data, e); err != nil {
 		return nil, fmt.Errorf("mistral: decoding %q event: %w", typ, err)

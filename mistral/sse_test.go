@@ -1,10 +1,12 @@
 package mistral
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -66,7 +68,7 @@ func TestSSEParsesEveryEventType(t *testing.T) {
 	if c := evs[2].(*MessageOutputDeltaEvent).Content; len(c.Chunks) != 1 || c.Chunks[0].(*ToolReferenceChunk).Title != "T" {
 		t.Errorf("chunk delta %+v", c)
 	}
-	if raw := string(evs[10].(*UnknownEvent).Raw); raw != "{\"type\":\"brand.new.event\",\n\"x\":1}" {
+	if raw := string(evs[10].(*UnknownEvent).Raw()); raw != "{\"type\":\"brand.new.event\",\n\"x\":1}" {
 		t.Errorf("multi-line data joined as %q", raw)
 	}
 }
@@ -206,6 +208,36 @@ func TestSSELineEndings(t *testing.T) {
 		}
 		if got := readAllSSE(t, iotest.OneByteReader(strings.NewReader(s))); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s one byte at a time: %+v\nwant %+v", name, got, want)
+		}
+	}
+}
+
+// An event's "type" is its Go type's, written once and first; an event of
+// an unknown type is written back as it came.
+func TestEventEncodesItsType(t *testing.T) {
+	evs, err := parseAll(strings.NewReader(sampleStream))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatalf("%T: %v", ev, err)
+		}
+		if _, ok := ev.(*UnknownEvent); ok {
+			var raw bytes.Buffer // json.Marshal compacts what MarshalJSON returns
+			if json.Compact(&raw, ev.(*UnknownEvent).Raw()) != nil || string(b) != raw.String() {
+				t.Errorf("unknown event written as %s", b)
+			}
+			continue
+		}
+		keys := topLevelKeys(t, b)
+		if keys[0] != "type" || slices.Contains(keys[1:], "type") {
+			t.Errorf("%T written with members %v", ev, keys)
+		}
+		back, err := UnmarshalEvent("", b)
+		if err != nil || !reflect.DeepEqual(back, ev) {
+			t.Errorf("%T does not round-trip: %s, %v", ev, b, err)
 		}
 	}
 }
