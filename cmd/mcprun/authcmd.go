@@ -83,7 +83,11 @@ func (a *app) oauthFor(ctx context.Context, serverURL string, scopes []string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	h, err := oauth.NewHandler(serverURL, oauth.Config{Store: store, Fetcher: lf.Fetch, RedirectURL: lf.RedirectURL(), Scopes: scopes, ClientName: "mcprun"})
+	opts := []oauth.Option{oauth.WithStore(store)}
+	if len(scopes) > 0 {
+		opts = append(opts, oauth.WithScopes(scopes...))
+	}
+	h, err := oauth.NewHandler(serverURL, lf.RedirectURL(), lf.Fetch, opts...)
 	if err != nil {
 		lf.Close()
 		return nil, nil, err

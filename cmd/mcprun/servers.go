@@ -163,15 +163,21 @@ func (f *serverFlags) newClient(kind mcpconfig.Transport, s mcpconfig.Server, op
 // credentials grant its config entry gives.
 func clientCredentialsHandler(s mcpconfig.Server) (*oauth.ClientCredentialsHandler, error) {
 	o := s.OAuth
-	cfg := oauth.ClientCredentialsConfig{ClientID: o.ClientID, ClientSecret: o.ClientSecret, Scopes: o.Scopes}
+	var opts []oauth.Option
+	if o.ClientSecret != "" {
+		opts = append(opts, oauth.WithClientSecret(o.ClientSecret))
+	}
+	if len(o.Scopes) > 0 {
+		opts = append(opts, oauth.WithScopes(o.Scopes...))
+	}
 	if o.PrivateKeyFile != "" {
 		key, err := os.ReadFile(o.PrivateKeyFile)
 		if err != nil {
 			return nil, fmt.Errorf("server %q: oauth private key: %w", s.Name, err)
 		}
-		cfg.PrivateKeyPEM = key
+		opts = append(opts, oauth.WithPrivateKey(key))
 	}
-	h, err := oauth.NewClientCredentialsHandler(s.URL, cfg)
+	h, err := oauth.NewClientCredentialsHandler(s.URL, o.ClientID, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("server %q: %w", s.Name, err)
 	}

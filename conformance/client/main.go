@@ -34,7 +34,6 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
-	"github.com/modelcontextprotocol/go-sdk/oauthex"
 
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mcpclient/oauth"
@@ -213,21 +212,19 @@ func runSSERetry(ctx context.Context, serverURL string, _ confContext) error {
 // by client ID metadata document, pre-registration or dynamic registration,
 // PKCE, state and iss checks; then lists tools and calls test-tool.
 func runAuth(ctx context.Context, serverURL string, cc confContext) error {
-	cfg := oauth.Config{
-		RedirectURL:         "http://localhost:3000/callback",
-		Fetcher:             fetchAuthorizationCode,
-		ClientName:          "mcprun-conformance",
-		ClientIDMetadataURL: "https://conformance-test.local/client-metadata.json",
-		Logger:              slog.New(slog.NewTextHandler(os.Stderr, nil)),
+	opts := []oauth.Option{
+		oauth.WithClientIDMetadataURL("https://conformance-test.local/client-metadata.json"),
+		oauth.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))),
 	}
 	if id := cc.str("client_id"); id != "" {
-		cred := &oauthex.ClientCredentials{ClientID: id}
+		opts = append(opts, oauth.WithClientID(id))
 		if secret := cc.str("client_secret"); secret != "" {
-			cred.ClientSecretAuth = &oauthex.ClientSecretAuth{ClientSecret: secret}
+			opts = append(opts, oauth.WithClientSecret(secret))
 		}
-		cfg.Preregistered = cred
+	} else {
+		opts = append(opts, oauth.WithClientName("mcprun-conformance"))
 	}
-	h, err := oauth.NewHandler(serverURL, cfg)
+	h, err := oauth.NewHandler(serverURL, "http://localhost:3000/callback", fetchAuthorizationCode, opts...)
 	if err != nil {
 		return fmt.Errorf("auth handler: %w", err)
 	}
@@ -242,7 +239,7 @@ func runClientCredentials(ctx context.Context, serverURL string, cc confContext)
 	if id == "" || secret == "" {
 		return errors.New("MCP_CONFORMANCE_CONTEXT has no client_id and client_secret")
 	}
-	return clientCredentials(ctx, serverURL, oauth.ClientCredentialsConfig{ClientID: id, ClientSecret: secret})
+	return clientCredentials(ctx, serverURL, id, oauth.WithClientSecret(secret))
 }
 
 // auth/client-credentials-jwt: the client credentials grant, the client
@@ -253,16 +250,16 @@ func runClientCredentialsJWT(ctx context.Context, serverURL string, cc confConte
 	if id == "" || key == "" {
 		return errors.New("MCP_CONFORMANCE_CONTEXT has no client_id and private_key_pem")
 	}
-	return clientCredentials(ctx, serverURL, oauth.ClientCredentialsConfig{
-		ClientID:         id,
-		PrivateKeyPEM:    []byte(key),
-		SigningAlgorithm: cc.str("signing_algorithm"), // empty: from the key
-	})
+	opts := []oauth.Option{oauth.WithPrivateKey([]byte(key))}
+	if alg := cc.str("signing_algorithm"); alg != "" { // else from the key
+		opts = append(opts, oauth.WithSigningAlgorithm(alg))
+	}
+	return clientCredentials(ctx, serverURL, id, opts...)
 }
 
-func clientCredentials(ctx context.Context, serverURL string, cfg oauth.ClientCredentialsConfig) error {
-	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	h, err := oauth.NewClientCredentialsHandler(serverURL, cfg)
+func clientCredentials(ctx context.Context, serverURL, clientID string, opts ...oauth.Option) error {
+	opts = append(opts, oauth.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
+	h, err := oauth.NewClientCredentialsHandler(serverURL, clientID, opts...)
 	if err != nil {
 		return fmt.Errorf("client credentials handler: %w", err)
 	}

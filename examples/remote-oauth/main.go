@@ -50,8 +50,10 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg := oauth.Config{Store: store, Fetcher: fetcher.Fetch, RedirectURL: fetcher.RedirectURL()}
-	if err := example(ctx, client, os.Stdout, *url, *prompt, cfg); err != nil {
+	login := func(url string) (*oauth.Handler, error) {
+		return oauth.NewHandler(url, fetcher.RedirectURL(), fetcher.Fetch, oauth.WithStore(store))
+	}
+	if err := example(ctx, client, os.Stdout, *url, *prompt, login); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -70,8 +72,9 @@ func openBrowser(ctx context.Context, url string) error {
 }
 
 // example runs prompt with the tools of the MCP server at url, logging in
-// with cfg if the server requires it, and prints the model's text to out.
-func example(ctx context.Context, client *mistral.Client, out io.Writer, url, prompt string, cfg oauth.Config) error {
+// through the handler login makes if the server requires it, and prints the
+// model's text to out.
+func example(ctx context.Context, client *mistral.Client, out io.Writer, url, prompt string, login func(url string) (*oauth.Handler, error)) error {
 	var opts []mcpclient.Option
 	need, err := oauth.RequiresAuth(ctx, url)
 	if err != nil {
@@ -79,7 +82,7 @@ func example(ctx context.Context, client *mistral.Client, out io.Writer, url, pr
 	}
 	if need {
 		fmt.Fprintln(out, "the server requires OAuth: using the stored token, else logging in")
-		h, err := oauth.NewHandler(url, cfg)
+		h, err := login(url)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -146,7 +147,7 @@ func (f *fakeAuth) serveAS(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func runExample(t *testing.T, mcpURL string, cfg oauth.Config) string {
+func runExample(t *testing.T, mcpURL string, login func(string) (*oauth.Handler, error)) string {
 	t.Helper()
 	s := mistraltest.NewServer(projectsModel)
 	defer s.Close()
@@ -157,7 +158,7 @@ func runExample(t *testing.T, mcpURL string, cfg oauth.Config) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var out bytes.Buffer
-	if err := example(ctx, client, &out, mcpURL, "Tell me which projects do I have in my workspace?", cfg); err != nil {
+	if err := example(ctx, client, &out, mcpURL, "Tell me which projects do I have in my workspace?", login); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	return out.String()
@@ -167,18 +168,17 @@ func TestRemoteOAuth(t *testing.T) {
 	f := newFakeAuth(t)
 	// RedirectFollower plays the browser: it follows the authorization
 	// server's redirects up to the redirect URI, which is never contacted.
-	cfg := oauth.Config{
-		Store:       oauth.NewMemoryStore(),
-		Fetcher:     (&oauth.RedirectFollower{}).Fetch,
-		RedirectURL: "http://127.0.0.1:1/callback",
+	store := oauth.NewMemoryStore()
+	login := func(url string) (*oauth.Handler, error) {
+		return oauth.NewHandler(url, "http://127.0.0.1:1/callback", (&oauth.RedirectFollower{}).Fetch, oauth.WithStore(store))
 	}
-	got := runExample(t, f.rs.URL+"/mcp", cfg)
+	got := runExample(t, f.rs.URL+"/mcp", login)
 	want := "the server requires OAuth: using the stored token, else logging in\nYour projects: Apollo, Gemini.\n"
 	if got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
 	// A second run finds the token in the store: no new login.
-	if got := runExample(t, f.rs.URL+"/mcp", cfg); got != want {
+	if got := runExample(t, f.rs.URL+"/mcp", login); got != want {
 		t.Errorf("second run: output %q, want %q", got, want)
 	}
 	f.mu.Lock()
@@ -192,7 +192,10 @@ func TestRemoteOAuth(t *testing.T) {
 func TestRemoteNoAuth(t *testing.T) {
 	srv := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return projectsServer() }, nil))
 	defer srv.Close()
-	if got, want := runExample(t, srv.URL, oauth.Config{}), "Your projects: Apollo, Gemini.\n"; got != want {
+	if got, want := runExample(t, srv.URL, func(string) (*oauth.Handler, error) {
+		t.Error("login asked for a server without auth")
+		return nil, errors.New("no login")
+	}), "Your projects: Apollo, Gemini.\n"; got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
 }
@@ -215,8 +218,10 @@ func TestRemoteOAuthLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fetcher.Close()
-	cfg := oauth.Config{Fetcher: fetcher.Fetch, RedirectURL: fetcher.RedirectURL()}
-	if got := runExample(t, f.rs.URL+"/mcp", cfg); got != "the server requires OAuth: using the stored token, else logging in\nYour projects: Apollo, Gemini.\n" {
+	login := func(url string) (*oauth.Handler, error) {
+		return oauth.NewHandler(url, fetcher.RedirectURL(), fetcher.Fetch)
+	}
+	if got := runExample(t, f.rs.URL+"/mcp", login); got != "the server requires OAuth: using the stored token, else logging in\nYour projects: Apollo, Gemini.\n" {
 		t.Errorf("output %q", got)
 	}
 }

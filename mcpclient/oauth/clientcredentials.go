@@ -26,36 +26,6 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
-// ClientCredentialsConfig configures a [ClientCredentialsHandler]: a
-// pre-registered confidential client that authenticates with exactly one of
-// ClientSecret and PrivateKeyPEM.
-type ClientCredentialsConfig struct {
-	// ClientID is the pre-registered client identifier. Required.
-	ClientID string
-	// ClientSecret authenticates the client with client_secret_basic
-	// (client_secret_post if the authorization server lists only that).
-	ClientSecret string
-	// PrivateKeyPEM authenticates the client with a private_key_jwt
-	// assertion (RFC 7523 §2.2) signed by this key: PKCS#8 ("PRIVATE KEY"),
-	// PKCS#1 ("RSA PRIVATE KEY") or SEC 1 ("EC PRIVATE KEY"), unencrypted.
-	// ECDSA P-256/P-384/P-521, RSA and Ed25519 keys are supported.
-	PrivateKeyPEM []byte
-	// SigningAlgorithm is the JWS algorithm of the assertion ("ES256",
-	// "RS256", "PS256", "EdDSA", …). Empty picks it from the key: ES256,
-	// ES384 or ES512 by curve; RS256 for RSA (PS256 if the authorization
-	// server lists PS256 and not RS256); EdDSA for Ed25519.
-	SigningAlgorithm string
-	// Scopes are requested in the grant. Empty: the scopes of the server's
-	// WWW-Authenticate challenge, else its protected-resource metadata's
-	// scopes_supported.
-	Scopes []string
-	// HTTPClient makes the OAuth requests (default http.DefaultClient).
-	HTTPClient *http.Client
-	// Logger receives grant events (never secrets, keys or tokens). Nil
-	// discards.
-	Logger *slog.Logger
-}
-
 // ClientCredentialsHandler implements the go-sdk's auth.OAuthHandler with
 // the OAuth client credentials grant (RFC 6749 §4.4; the MCP extension
 // SEP-1046), for machine-to-machine clients: no user, no browser, no
@@ -86,7 +56,8 @@ type ClientCredentialsConfig struct {
 // share one grant.
 type ClientCredentialsHandler struct {
 	serverURL string
-	cfg       ClientCredentialsConfig
+	clientID  string
+	cfg       options
 	log       *slog.Logger
 	key       crypto.Signer // nil for a secret
 
@@ -101,29 +72,30 @@ var _ auth.OAuthHandler = (*ClientCredentialsHandler)(nil)
 
 // NewClientCredentialsHandler returns a handler for the MCP server at
 // serverURL (the URL the transport connects to; it is the resource the
-// token is requested for). It parses the private key and checks that it
-// can sign with the configured algorithm.
-func NewClientCredentialsHandler(serverURL string, cfg ClientCredentialsConfig) (*ClientCredentialsHandler, error) {
+// token is requested for), as the client clientID registered beforehand.
+// The client authenticates with exactly one of [WithClientSecret] and
+// [WithPrivateKey] (with [WithSigningAlgorithm]); other options:
+// [WithScopes], [WithHTTPClient], [WithLogger]. It parses the private key
+// and checks that it can sign with the algorithm.
+func NewClientCredentialsHandler(serverURL, clientID string, opts ...Option) (*ClientCredentialsHandler, error) {
 	if serverURL == "" {
-		return nil, errors.New("oauth: server URL is required")
+		return nil, errors.New("oauth: NewClientCredentialsHandler: empty server URL")
 	}
-	if cfg.ClientID == "" {
-		return nil, errors.New("oauth: ClientCredentialsConfig.ClientID is required")
+	if clientID == "" {
+		return nil, errors.New("oauth: NewClientCredentialsHandler: empty client ID")
 	}
-	if (cfg.ClientSecret == "") == (len(cfg.PrivateKeyPEM) == 0) {
-		return nil, errors.New("oauth: ClientCredentialsConfig needs exactly one of ClientSecret and PrivateKeyPEM")
+	cfg, err := buildOptions(forClientCredentials, opts)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.SigningAlgorithm != "" && len(cfg.PrivateKeyPEM) == 0 {
-		return nil, errors.New("oauth: ClientCredentialsConfig.SigningAlgorithm needs PrivateKeyPEM")
-	}
-	h := &ClientCredentialsHandler{serverURL: serverURL, cfg: cfg}
-	if len(cfg.PrivateKeyPEM) > 0 {
-		key, err := parsePrivateKey(cfg.PrivateKeyPEM)
+	h := &ClientCredentialsHandler{serverURL: serverURL, clientID: clientID, cfg: cfg}
+	if len(cfg.privateKeyPEM) > 0 {
+		key, err := parsePrivateKey(cfg.privateKeyPEM)
 		if err != nil {
-			return nil, fmt.Errorf("oauth: PrivateKeyPEM: %w", err)
+			return nil, fmt.Errorf("oauth: WithPrivateKey: %w", err)
 		}
 		h.key = key
-		alg := cfg.SigningAlgorithm
+		alg := cfg.signingAlgorithm
 		if alg == "" {
 			alg = defaultAlg(key, nil)
 		}
@@ -133,13 +105,12 @@ func NewClientCredentialsHandler(serverURL string, cfg ClientCredentialsConfig) 
 			return nil, fmt.Errorf("oauth: private key cannot sign %s: %w", alg, err)
 		}
 	}
-	h.cfg.Scopes = slices.Clone(cfg.Scopes)
-	h.cfg.HTTPClient = guarded(h.cfg.HTTPClient)
-	lg := cfg.Logger
+	h.cfg.httpClient = guarded(h.cfg.httpClient)
+	lg := cfg.logger
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
 	}
-	h.log = lg.With("server", serverURL, "client_id", cfg.ClientID)
+	h.log = lg.With("server", serverURL, "client_id", clientID)
 	return h, nil
 }
 
@@ -191,14 +162,14 @@ func (h *ClientCredentialsHandler) Authorize(ctx context.Context, req *http.Requ
 		}
 	}
 
-	d, err := discover(ctx, h.serverURL, challenges, h.cfg.HTTPClient)
+	d, err := discover(ctx, h.serverURL, challenges, h.cfg.httpClient)
 	if err != nil {
 		return err
 	}
 	if d.asm.TokenEndpoint == "" {
 		return stepErr("auth-server-metadata", fmt.Errorf("authorization server %s has no token endpoint", d.asm.Issuer))
 	}
-	scopes := h.cfg.Scopes
+	scopes := h.cfg.scopes
 	if len(scopes) == 0 {
 		scopes = scopesFromChallenges(challenges)
 	}
@@ -206,7 +177,7 @@ func (h *ClientCredentialsHandler) Authorize(ctx context.Context, req *http.Requ
 		scopes = d.prm.ScopesSupported
 	}
 	if stepUp {
-		scopes = union(prev, h.cfg.Scopes, scopesFromChallenges(challenges))
+		scopes = union(prev, h.cfg.scopes, scopesFromChallenges(challenges))
 	}
 	g := &ccGrant{h: h, asm: d.asm, resource: d.prm.Resource, scopes: slices.Clone(scopes)}
 	if g.resource == "" {
@@ -256,18 +227,18 @@ func (g *ccGrant) Token() (*oauth2.Token, error) {
 func (g *ccGrant) token(ctx context.Context) (*oauth2.Token, error) {
 	h := g.h
 	cfg := &clientcredentials.Config{
-		ClientID:       h.cfg.ClientID,
+		ClientID:       h.clientID,
 		TokenURL:       g.asm.TokenEndpoint,
 		Scopes:         g.scopes,
 		EndpointParams: url.Values{"resource": {g.resource}},
 	}
 	method := "private_key_jwt"
 	if h.key == nil {
-		cfg.ClientSecret = h.cfg.ClientSecret
+		cfg.ClientSecret = h.cfg.clientSecret
 		method = secretAuthMethod(g.asm.TokenEndpointAuthMethodsSupported)
 		cfg.AuthStyle = authStyle(method)
 	} else {
-		alg := h.cfg.SigningAlgorithm
+		alg := h.cfg.signingAlgorithm
 		if alg == "" {
 			alg = defaultAlg(h.key, g.asm.TokenEndpointAuthSigningAlgValuesSupported)
 		}
@@ -281,7 +252,7 @@ func (g *ccGrant) token(ctx context.Context) (*oauth2.Token, error) {
 	}
 	h.log.Debug("oauth: client credentials grant", "token_endpoint", g.asm.TokenEndpoint,
 		"auth_method", method, "resource", g.resource, "scopes", g.scopes)
-	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, h.cfg.HTTPClient))
+	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, h.cfg.httpClient))
 	if err != nil {
 		h.log.Info("oauth: client credentials grant failed", "issuer", g.asm.Issuer, "err", sanitize(err))
 		return nil, stepErr("token", sanitize(err))
@@ -311,8 +282,8 @@ func (h *ClientCredentialsHandler) sign(alg, aud string) (string, error) {
 	}
 	now := time.Now()
 	claims := jwt.MapClaims{
-		"iss": h.cfg.ClientID,
-		"sub": h.cfg.ClientID,
+		"iss": h.clientID,
+		"sub": h.clientID,
 		"aud": aud,
 		"iat": now.Unix(),
 		"exp": now.Add(5 * time.Minute).Unix(),

@@ -49,12 +49,12 @@ func (f *fakeAS) lastTokenForm() (url.Values, int) {
 	return f.tokenForms[len(f.tokenForms)-1], f.basicAuths
 }
 
-func newCCHandler(t *testing.T, serverURL string, cfg ClientCredentialsConfig, logs *logBuf) *ClientCredentialsHandler {
+func newCCHandler(t *testing.T, serverURL, clientID string, logs *logBuf, opts ...Option) *ClientCredentialsHandler {
 	t.Helper()
 	if logs != nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		opts = append(opts, WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
-	h, err := NewClientCredentialsHandler(serverURL, cfg)
+	h, err := NewClientCredentialsHandler(serverURL, clientID, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,11 @@ func TestClientCredentialsSecret(t *testing.T) {
 			f.authMethod = tc.method
 			secret := f.addSecretClient("svc")
 			logs := &logBuf{}
-			h := newCCHandler(t, f.mcpURL(), ClientCredentialsConfig{ClientID: "svc", ClientSecret: secret, Scopes: tc.scopes}, logs)
+			opts := []Option{WithClientSecret(secret)}
+			if tc.scopes != nil {
+				opts = append(opts, WithScopes(tc.scopes...))
+			}
+			h := newCCHandler(t, f.mcpURL(), "svc", logs, opts...)
 			if err := callWhoami(ctx, t, f, h); err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +167,7 @@ func TestClientCredentialsPrivateKeyJWT(t *testing.T) {
 			keyPEM, pub := pemKey(t, tc.kind)
 			f.addKeyClient("svc-jwt", pub)
 			logs := &logBuf{}
-			h := newCCHandler(t, f.mcpURL(), ClientCredentialsConfig{ClientID: "svc-jwt", PrivateKeyPEM: keyPEM}, logs)
+			h := newCCHandler(t, f.mcpURL(), "svc-jwt", logs, WithPrivateKey(keyPEM))
 			if err := callWhoami(ctx, t, f, h); err != nil {
 				t.Fatal(err)
 			}
@@ -212,7 +216,7 @@ func TestClientCredentialsExpiry(t *testing.T) {
 	ctx := ctxT(t)
 	f := newFakeAS(t)
 	secret := f.addSecretClient("svc")
-	h := newCCHandler(t, f.mcpURL(), ClientCredentialsConfig{ClientID: "svc", ClientSecret: secret}, nil)
+	h := newCCHandler(t, f.mcpURL(), "svc", nil, WithClientSecret(secret))
 	if ts, _ := h.TokenSource(ctx); ts != nil {
 		t.Fatal("token source before the first grant")
 	}
@@ -255,7 +259,7 @@ func TestClientCredentialsConcurrent401sShareOneGrant(t *testing.T) {
 	ctx := ctxT(t)
 	f := newFakeAS(t)
 	secret := f.addSecretClient("svc")
-	h := newCCHandler(t, f.mcpURL(), ClientCredentialsConfig{ClientID: "svc", ClientSecret: secret}, nil)
+	h := newCCHandler(t, f.mcpURL(), "svc", nil, WithClientSecret(secret))
 	var wg sync.WaitGroup
 	errs := make(chan error, 5)
 	for range 5 {
@@ -278,7 +282,7 @@ func TestClientCredentialsSSETransport(t *testing.T) {
 	f := newFakeAS(t)
 	secret := f.addSecretClient("svc")
 	u := f.rs.URL + "/sse"
-	h := newCCHandler(t, u, ClientCredentialsConfig{ClientID: "svc", ClientSecret: secret}, nil)
+	h := newCCHandler(t, u, "svc", nil, WithClientSecret(secret))
 	c := mustClient(mcpclient.NewHTTP(u, mcpclient.WithHTTPTransport(mcpclient.SSE), mcpclient.WithRoundTripper(h.Transport)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
@@ -311,7 +315,7 @@ func TestClientCredentialsSecretNeverInErrors(t *testing.T) {
 	wrong := f.newSecret("CS-wrong")
 	f.mu.Unlock()
 	logs := &logBuf{}
-	h := newCCHandler(t, f.mcpURL(), ClientCredentialsConfig{ClientID: "svc", ClientSecret: wrong}, logs)
+	h := newCCHandler(t, f.mcpURL(), "svc", logs, WithClientSecret(wrong))
 	err := callWhoami(ctx, t, f, h)
 	if err == nil {
 		t.Fatal("a wrong secret got a token")
@@ -331,7 +335,7 @@ func TestClientCredentialsSecretNeverInErrors(t *testing.T) {
 
 	// A key the server does not know: the assertion is quoted back.
 	keyPEM, _ := pemKey(t, "p256-pkcs8")
-	h = newCCHandler(t, f.mcpURL(), ClientCredentialsConfig{ClientID: "svc", PrivateKeyPEM: keyPEM}, logs)
+	h = newCCHandler(t, f.mcpURL(), "svc", logs, WithPrivateKey(keyPEM))
 	err = callWhoami(ctx, t, f, h)
 	if err == nil {
 		t.Fatal("an unknown key got a token")
@@ -342,23 +346,33 @@ func TestClientCredentialsSecretNeverInErrors(t *testing.T) {
 	}
 }
 
-func TestClientCredentialsConfigErrors(t *testing.T) {
+func TestClientCredentialsOptionErrors(t *testing.T) {
 	ecPEM, _ := pemKey(t, "p256-pkcs8")
 	rsaPEM, _ := pemKey(t, "rsa-pkcs1")
 	for _, tc := range []struct {
-		name string
-		cfg  ClientCredentialsConfig
-		want string
+		name     string
+		clientID string
+		opts     []Option
+		want     string
 	}{
-		{"no client id", ClientCredentialsConfig{ClientSecret: "S3CR3T-x"}, "ClientID"},
-		{"neither", ClientCredentialsConfig{ClientID: "c"}, "exactly one"},
-		{"both", ClientCredentialsConfig{ClientID: "c", ClientSecret: "S3CR3T-x", PrivateKeyPEM: ecPEM}, "exactly one"},
-		{"not PEM", ClientCredentialsConfig{ClientID: "c", PrivateKeyPEM: []byte("S3CR3T-x")}, "no PEM"},
-		{"alg for another key", ClientCredentialsConfig{ClientID: "c", PrivateKeyPEM: rsaPEM, SigningAlgorithm: "ES256"}, "cannot sign ES256"},
-		{"HMAC", ClientCredentialsConfig{ClientID: "c", PrivateKeyPEM: ecPEM, SigningAlgorithm: "HS256"}, "unsupported"},
-		{"alg without key", ClientCredentialsConfig{ClientID: "c", ClientSecret: "S3CR3T-x", SigningAlgorithm: "ES256"}, "needs PrivateKeyPEM"},
+		{"no client id", "", []Option{WithClientSecret("S3CR3T-x")}, "empty client ID"},
+		{"neither", "c", nil, "exactly one"},
+		{"both", "c", []Option{WithClientSecret("S3CR3T-x"), WithPrivateKey(ecPEM)}, "exactly one"},
+		{"not PEM", "c", []Option{WithPrivateKey([]byte("S3CR3T-x"))}, "no PEM"},
+		{"alg for another key", "c", []Option{WithPrivateKey(rsaPEM), WithSigningAlgorithm("ES256")}, "cannot sign ES256"},
+		{"HMAC", "c", []Option{WithPrivateKey(ecPEM), WithSigningAlgorithm("HS256")}, "unsupported"},
+		{"alg without key", "c", []Option{WithClientSecret("S3CR3T-x"), WithSigningAlgorithm("ES256")}, "needs WithPrivateKey"},
+		{"empty secret", "c", []Option{WithClientSecret("")}, "WithClientSecret: empty secret"},
+		{"empty key", "c", []Option{WithPrivateKey(nil)}, "WithPrivateKey: empty key"},
+		{"no scopes", "c", []Option{WithClientSecret("S3CR3T-x"), WithScopes()}, "WithScopes: no scopes"},
+		{"blank scope", "c", []Option{WithClientSecret("S3CR3T-x"), WithScopes("a", "")}, "invalid scope"},
+		{"nil logger", "c", []Option{WithClientSecret("S3CR3T-x"), WithLogger(nil)}, "nil logger"},
+		// Options that mean nothing to the client credentials grant.
+		{"store", "c", []Option{WithClientSecret("S3CR3T-x"), WithStore(NewMemoryStore())}, "WithStore applies to NewHandler and BuildOAuthParams, not NewClientCredentialsHandler"},
+		{"client id option", "c", []Option{WithClientSecret("S3CR3T-x"), WithClientID("d")}, "WithClientID applies to"},
+		{"client name", "c", []Option{WithClientSecret("S3CR3T-x"), WithClientName("n")}, "WithClientName applies to"},
 	} {
-		_, err := NewClientCredentialsHandler("https://mcp.example.com/mcp", tc.cfg)
+		_, err := NewClientCredentialsHandler("https://mcp.example.com/mcp", tc.clientID, tc.opts...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
 			continue
@@ -367,8 +381,7 @@ func TestClientCredentialsConfigErrors(t *testing.T) {
 			t.Errorf("%s: error quotes the credential: %v", tc.name, err)
 		}
 	}
-	if _, err := NewClientCredentialsHandler("https://mcp.example.com/mcp",
-		ClientCredentialsConfig{ClientID: "c", PrivateKeyPEM: rsaPEM, SigningAlgorithm: "PS256"}); err != nil {
+	if _, err := NewClientCredentialsHandler("https://mcp.example.com/mcp", "c", WithPrivateKey(rsaPEM), WithSigningAlgorithm("PS256")); err != nil {
 		t.Errorf("RSA key with PS256: %v", err)
 	}
 }
@@ -399,7 +412,7 @@ func TestClientCredentialsPlainHTTPTokenEndpointRefused(t *testing.T) {
 			Body: io.NopCloser(bytes.NewReader(b)), Request: r}, nil
 	})}
 	const server = "https://mcp.example.com/mcp"
-	h := newCCHandler(t, server, ClientCredentialsConfig{ClientID: "svc", ClientSecret: "S3CR3T-x", HTTPClient: hc}, nil)
+	h := newCCHandler(t, server, "svc", nil, WithClientSecret("S3CR3T-x"), WithHTTPClient(hc))
 	req, _ := http.NewRequest(http.MethodPost, server, nil)
 	resp := &http.Response{StatusCode: 401, Header: http.Header{"Www-Authenticate": {`Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"`}}, Body: http.NoBody}
 	err := h.Authorize(ctx, req, resp)

@@ -83,7 +83,7 @@ func TestRefreshHelperProcess(t *testing.T) {
 		return
 	}
 	store, server, _ := strings.Cut(arg, " ")
-	h, err := NewHandler(server, Config{Store: NewFileStore(store), Fetcher: (&RedirectFollower{}).Fetch, RedirectURL: testRedirect})
+	h, err := NewHandler(server, testRedirect, (&RedirectFollower{}).Fetch, WithStore(NewFileStore(store)))
 	if err != nil {
 		t.Fatal(err)
 	}

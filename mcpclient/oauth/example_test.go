@@ -34,11 +34,7 @@ func ExampleHandler() {
 		log.Fatal(err)
 	}
 	defer fetcher.Close()
-	h, err := oauth.NewHandler(server, oauth.Config{
-		Store:       store,
-		Fetcher:     fetcher.Fetch,
-		RedirectURL: fetcher.RedirectURL(),
-	})
+	h, err := oauth.NewHandler(server, fetcher.RedirectURL(), fetcher.Fetch, oauth.WithStore(store))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -54,9 +50,7 @@ func ExampleHandler() {
 
 	// The same works for a legacy SSE server: mcpclient authenticates its
 	// requests through the handler.
-	sseHandler, err := oauth.NewHandler("https://legacy.example.com/sse", oauth.Config{
-		Store: store, Fetcher: fetcher.Fetch, RedirectURL: fetcher.RedirectURL(),
-	})
+	sseHandler, err := oauth.NewHandler("https://legacy.example.com/sse", fetcher.RedirectURL(), fetcher.Fetch, oauth.WithStore(store))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -92,10 +86,10 @@ func ExampleBuildOAuthParams() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	h, _ := oauth.NewHandler(server, oauth.Config{
-		Fetcher:     (&oauth.RedirectFollower{}).Fetch,
-		RedirectURL: redirect,
-	})
+	h, err := oauth.NewHandler(server, redirect, (&oauth.RedirectFollower{}).Fetch)
+	if err != nil {
+		log.Fatal(err)
+	}
 	if err := h.SetToken(ctx, tok, params.Registration()); err != nil {
 		log.Fatal(err)
 	}
@@ -107,7 +101,7 @@ func ExampleBuildOAuthParams() {
 }
 
 // A machine-to-machine client: the client credentials grant, the client
-// authenticating with a private key (private_key_jwt; a ClientSecret works
+// authenticating with a private key (private_key_jwt; WithClientSecret works
 // the same way). The first 401 discovers the authorization server and gets
 // a token for the server; a new grant runs as it expires.
 func ExampleNewClientCredentialsHandler() {
@@ -118,11 +112,8 @@ func ExampleNewClientCredentialsHandler() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	h, err := oauth.NewClientCredentialsHandler(server, oauth.ClientCredentialsConfig{
-		ClientID:      "reporting-bot",
-		PrivateKeyPEM: keyPEM,
-		Scopes:        []string{"mcp:tools"},
-	})
+	h, err := oauth.NewClientCredentialsHandler(server, "reporting-bot",
+		oauth.WithPrivateKey(keyPEM), oauth.WithScopes("mcp:tools"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -134,4 +125,14 @@ func ExampleNewClientCredentialsHandler() {
 	if err := c.Connect(ctx); err != nil {
 		log.Fatal(err) // an *oauth.StepError says which step failed
 	}
+}
+
+// Options are checked when the handler is made: one that means nothing
+// there is an error, not ignored.
+func ExampleOption() {
+	_, err := oauth.NewClientCredentialsHandler("https://mcp.example.com/mcp", "bot",
+		oauth.WithClientSecret("s3cret"), oauth.WithStore(oauth.NewMemoryStore()))
+	fmt.Println(err)
+	// Output:
+	// oauth: WithStore applies to NewHandler and BuildOAuthParams, not NewClientCredentialsHandler
 }

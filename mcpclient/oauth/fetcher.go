@@ -94,8 +94,8 @@ func (f *RedirectFollower) Fetch(ctx context.Context, args *auth.AuthorizationAr
 
 // LoopbackFetcher receives the authorization callback on a loopback address
 // (by default 127.0.0.1 at a random port), path /callback. Create it with
-// [NewLoopbackFetcher], give [LoopbackFetcher.RedirectURL] to the handler as
-// Config.RedirectURL and [LoopbackFetcher.Fetch] as Config.Fetcher. The
+// [NewLoopbackFetcher], give [LoopbackFetcher.RedirectURL] to [NewHandler] as
+// its redirectURL and [LoopbackFetcher.Fetch] as its fetcher. The
 // listener is open only while a Fetch waits: it closes after one callback
 // (good or bad), on ctx cancel, or on Close; a later Fetch (a new login)
 // listens again on the same port, so the registered redirect URI stays valid.

@@ -19,62 +19,17 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// FlowOption configures [RequiresAuth] and [BuildOAuthParams].
-type FlowOption func(*flowOptions)
-
-type flowOptions struct {
-	hc           *http.Client
-	clientID     string
-	clientSecret string
-	scopes       []string
-	store        TokenStore
-	clientName   string
-}
-
-func newFlowOptions(opts []FlowOption) *flowOptions {
-	o := &flowOptions{hc: http.DefaultClient, clientName: "mcprun"}
-	for _, f := range opts {
-		f(o)
-	}
-	o.hc = guarded(o.hc)
-	return o
-}
-
-// WithHTTPClient sets the client for the probe and all OAuth requests.
-func WithHTTPClient(c *http.Client) FlowOption {
-	return func(o *flowOptions) {
-		if c != nil {
-			o.hc = c
-		}
-	}
-}
-
-// WithClientCredentials uses a pre-registered client instead of dynamic
-// registration (secret may be empty for a public client).
-func WithClientCredentials(clientID, clientSecret string) FlowOption {
-	return func(o *flowOptions) { o.clientID, o.clientSecret = clientID, clientSecret }
-}
-
-// WithScopes sets the scopes to request (default: the challenge's, else the
-// server's scopes_supported). They are also the store key.
-func WithScopes(scopes ...string) FlowOption {
-	return func(o *flowOptions) { o.scopes = scopes }
-}
-
-// WithStore reuses a client registration stored for the server (and stores
-// a new one), and makes [OAuthParams.Exchange] store the token.
-func WithStore(s TokenStore) FlowOption { return func(o *flowOptions) { o.store = s } }
-
-// WithClientName sets the client_name sent in dynamic registration.
-func WithClientName(name string) FlowOption { return func(o *flowOptions) { o.clientName = name } }
-
 // RequiresAuth probes serverURL without credentials: it reports true when
 // the server answers 401 (or 403 insufficient_scope). It GETs the URL as an
 // event stream (what an SSE server serves); a server that refuses the GET
-// (400, 404, 405, 406) gets an MCP initialize POST instead.
-func RequiresAuth(ctx context.Context, serverURL string, opts ...FlowOption) (bool, error) {
-	o := newFlowOptions(opts)
-	_, needs, err := probe(ctx, serverURL, o.hc)
+// (400, 404, 405, 406) gets an MCP initialize POST instead. Of the options
+// only [WithHTTPClient] applies.
+func RequiresAuth(ctx context.Context, serverURL string, opts ...Option) (bool, error) {
+	o, err := buildOptions(forProbe, opts)
+	if err != nil {
+		return false, err
+	}
+	_, needs, err := probe(ctx, serverURL, guarded(o.httpClient))
 	return needs, err
 }
 
@@ -168,24 +123,33 @@ type OAuthParams struct {
 // it probes the server for its challenge, reads its protected-resource
 // metadata and its authorization server's metadata (with the OpenID and
 // 2025-03-26 fallbacks), and registers a client (authorization_code and
-// refresh_token grants) unless [WithClientCredentials] gives one or
-// [WithStore] has one. redirectURL must be http on a loopback host.
-func BuildOAuthParams(ctx context.Context, serverURL, redirectURL string, opts ...FlowOption) (*OAuthParams, error) {
-	o := newFlowOptions(opts)
-	if err := checkLoopbackRedirect(redirectURL); err != nil {
-		return nil, stepErr("registration", err)
-	}
-	challenges, _, err := probe(ctx, serverURL, o.hc)
+// refresh_token grants) unless [WithClientID] gives one or [WithStore] has
+// one. redirectURL must be http on a loopback host. Options:
+// [WithHTTPClient], [WithClientID] and [WithClientSecret], [WithScopes],
+// [WithStore], [WithClientName] (default "mcprun").
+func BuildOAuthParams(ctx context.Context, serverURL, redirectURL string, opts ...Option) (*OAuthParams, error) {
+	o, err := buildOptions(forParams, opts)
 	if err != nil {
 		return nil, err
 	}
-	d, err := discover(ctx, serverURL, challenges, o.hc)
+	hc := guarded(o.httpClient)
+	if o.clientName == "" {
+		o.clientName = "mcprun"
+	}
+	if err := checkLoopbackRedirect(redirectURL); err != nil {
+		return nil, stepErr("registration", err)
+	}
+	challenges, _, err := probe(ctx, serverURL, hc)
+	if err != nil {
+		return nil, err
+	}
+	d, err := discover(ctx, serverURL, challenges, hc)
 	if err != nil {
 		return nil, err
 	}
 	p := &OAuthParams{
 		serverURL: serverURL, redirectURL: redirectURL, resource: d.prm.Resource, asm: d.asm,
-		hc: o.hc, store: o.store, storeScopes: o.scopes, pending: map[string]string{},
+		hc: hc, store: o.store, storeScopes: o.scopes, pending: map[string]string{},
 	}
 	p.scopes = slices.Clone(o.scopes)
 	if len(p.scopes) == 0 {
@@ -214,7 +178,7 @@ func BuildOAuthParams(ctx context.Context, serverURL, redirectURL string, opts .
 		r := *rec.Client
 		p.reg = &r
 	default:
-		r, err := register(ctx, d.asm, redirectURL, o.clientName, o.hc)
+		r, err := register(ctx, d.asm, redirectURL, o.clientName, hc)
 		if err != nil {
 			return nil, err
 		}

@@ -100,10 +100,10 @@ func TestReferenceFlow(t *testing.T) {
 	}
 
 	// SetToken hands the token to a handler whose fetcher must not run.
-	h, err := NewHandler(f.mcpURL(), Config{Fetcher: func(context.Context, *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
+	h, err := NewHandler(f.mcpURL(), testRedirect, func(context.Context, *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
 		t.Error("login ran after SetToken")
 		return nil, errors.New("no login")
-	}, RedirectURL: testRedirect})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestReferenceFlowCallbackErrors(t *testing.T) {
 		t.Errorf("%d exchanges after bad callbacks", exch)
 	}
 	// Pre-registered clients skip registration.
-	if _, err := BuildOAuthParams(ctx, f.mcpURL(), testRedirect, WithClientCredentials("pre", "")); err != nil {
+	if _, err := BuildOAuthParams(ctx, f.mcpURL(), testRedirect, WithClientID("pre")); err != nil {
 		t.Fatal(err)
 	}
 	if reg, _, _, _ := f.counts(); reg != 1 {

@@ -16,34 +16,6 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Config configures a [Handler].
-type Config struct {
-	// Store persists tokens and the client registration. Nil keeps them in
-	// memory only (a [MemoryStore]).
-	Store TokenStore
-	// Fetcher sends the user to the authorization URL and returns the code
-	// (a [LoopbackFetcher]'s Fetch, or a [RedirectFollower]'s in tests).
-	Fetcher auth.AuthorizationCodeFetcher
-	// RedirectURL is the loopback redirect URI registered with the server
-	// (see [LoopbackFetcher.RedirectURL]). It must be http on 127.0.0.1,
-	// [::1] or localhost.
-	RedirectURL string
-	// Scopes is part of the store key. The scopes requested at login come
-	// from the server's challenge or metadata, as the go-sdk decides.
-	Scopes []string
-	// ClientName is sent in dynamic registration ("mcprun" if empty).
-	ClientName string
-	// ClientIDMetadataURL, if set, is used as client_id where the server
-	// supports Client ID Metadata Documents.
-	ClientIDMetadataURL string
-	// Preregistered, if set, is used instead of dynamic registration.
-	Preregistered *oauthex.ClientCredentials
-	// HTTPClient makes the OAuth requests (default http.DefaultClient).
-	HTTPClient *http.Client
-	// Logger receives flow events (never tokens or secrets). Nil discards.
-	Logger *slog.Logger
-}
-
 // Handler implements the go-sdk's auth.OAuthHandler for one MCP server, for
 // mcpclient.WithOAuthHandler. It wraps auth.AuthorizationCodeHandler
 // (discovery, PKCE, state and iss checks, step-up) and adds what that handler
@@ -58,9 +30,11 @@ type Config struct {
 //
 // A Handler is safe for concurrent use; concurrent 401s share one login.
 type Handler struct {
-	serverURL string
-	cfg       Config
-	log       *slog.Logger
+	serverURL   string
+	redirectURL string
+	fetch       auth.AuthorizationCodeFetcher
+	cfg         options
+	log         *slog.Logger
 
 	loginMu sync.Mutex // serialises Authorize
 
@@ -76,32 +50,46 @@ type Handler struct {
 var _ auth.OAuthHandler = (*Handler)(nil)
 
 // NewHandler returns a handler for the MCP server at serverURL (the URL the
-// transport connects to; it names the resource in the authorization request).
-func NewHandler(serverURL string, cfg Config) (*Handler, error) {
+// transport connects to; it names the resource in the authorization
+// request). redirectURL is the loopback redirect URI registered with the
+// authorization server (see [LoopbackFetcher.RedirectURL]): http on
+// 127.0.0.1, [::1] or localhost. fetch sends the user to the authorization
+// URL and returns the code (a [LoopbackFetcher]'s Fetch, or a
+// [RedirectFollower]'s in tests).
+//
+// Options: [WithStore] (default: a [MemoryStore]), [WithScopes],
+// [WithClientName] (default "mcprun"), [WithClientID] and
+// [WithClientSecret] for a pre-registered client, [WithClientIDMetadataURL],
+// [WithHTTPClient], [WithLogger].
+func NewHandler(serverURL, redirectURL string, fetch auth.AuthorizationCodeFetcher, opts ...Option) (*Handler, error) {
 	if serverURL == "" {
-		return nil, errors.New("oauth: server URL is required")
+		return nil, errors.New("oauth: NewHandler: empty server URL")
 	}
-	if cfg.Fetcher == nil {
-		return nil, errors.New("oauth: Config.Fetcher is required")
+	if fetch == nil {
+		return nil, errors.New("oauth: NewHandler: nil fetcher")
 	}
-	if cfg.RedirectURL == "" {
-		return nil, errors.New("oauth: Config.RedirectURL is required")
+	if redirectURL == "" {
+		return nil, errors.New("oauth: NewHandler: empty redirect URL")
 	}
-	if err := checkLoopbackRedirect(cfg.RedirectURL); err != nil {
+	if err := checkLoopbackRedirect(redirectURL); err != nil {
 		return nil, fmt.Errorf("oauth: %w", err)
 	}
-	cfg.HTTPClient = guarded(cfg.HTTPClient)
-	if cfg.ClientName == "" {
-		cfg.ClientName = "mcprun"
+	cfg, err := buildOptions(forHandler, opts)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Store == nil {
-		cfg.Store = NewMemoryStore()
+	cfg.httpClient = guarded(cfg.httpClient)
+	if cfg.clientName == "" {
+		cfg.clientName = "mcprun"
 	}
-	lg := cfg.Logger
+	if cfg.store == nil {
+		cfg.store = NewMemoryStore()
+	}
+	lg := cfg.logger
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{serverURL: serverURL, cfg: cfg, log: lg.With("server", serverURL)}, nil
+	return &Handler{serverURL: serverURL, redirectURL: redirectURL, fetch: fetch, cfg: cfg, log: lg.With("server", serverURL)}, nil
 }
 
 // ServerURL returns the MCP server URL the handler authenticates to.
@@ -113,19 +101,19 @@ func (h *Handler) load(ctx context.Context) {
 		return
 	}
 	h.loaded = true
-	h.rec = &Record{Server: h.serverURL, Scopes: h.cfg.Scopes}
-	rec, err := h.cfg.Store.Load(ctx, h.serverURL, h.cfg.Scopes)
+	h.rec = &Record{Server: h.serverURL, Scopes: h.cfg.scopes}
+	rec, err := h.cfg.store.Load(ctx, h.serverURL, h.cfg.scopes)
 	if err != nil {
 		if !errors.Is(err, ErrNotFound) {
-			h.log.Warn("oauth: reading stored credentials", "store", h.cfg.Store.Name(), "err", sanitize(err))
+			h.log.Warn("oauth: reading stored credentials", "store", h.cfg.store.Name(), "err", sanitize(err))
 		}
 		return
 	}
-	rec.Server, rec.Scopes = h.serverURL, h.cfg.Scopes
+	rec.Server, rec.Scopes = h.serverURL, h.cfg.scopes
 	h.rec = rec
 	if usable(rec.Token) {
 		h.ts = h.persisting(rec.Client, rec.Token)
-		h.log.Debug("oauth: using stored token", "store", h.cfg.Store.Name())
+		h.log.Debug("oauth: using stored token", "store", h.cfg.store.Name())
 	}
 }
 
@@ -231,8 +219,8 @@ func (h *Handler) dropToken(src *persistingSource) {
 }
 
 func (h *Handler) saveLocked() {
-	if err := h.cfg.Store.Save(context.Background(), h.rec); err != nil {
-		h.log.Warn("oauth: saving credentials", "store", h.cfg.Store.Name(), "err", sanitize(err))
+	if err := h.cfg.store.Save(context.Background(), h.rec); err != nil {
+		h.log.Warn("oauth: saving credentials", "store", h.cfg.store.Name(), "err", sanitize(err))
 	}
 }
 
@@ -266,7 +254,7 @@ func (h *Handler) SetToken(ctx context.Context, tok *oauth2.Token, reg *Registra
 	h.rec.Token = tok
 	h.ts = h.persisting(h.rec.Client, tok)
 	h.refreshed = ""
-	if err := h.cfg.Store.Save(ctx, h.rec); err != nil {
+	if err := h.cfg.store.Save(ctx, h.rec); err != nil {
 		return fmt.Errorf("oauth: storing token: %w", sanitize(err))
 	}
 	return nil
@@ -357,7 +345,7 @@ func (h *Handler) tryRefresh(ctx context.Context, rejected string) bool {
 // login runs the authorization-code flow through the go-sdk handler, with a
 // client registration of our own (stored, reused).
 func (h *Handler) login(ctx context.Context, req *http.Request, status int, hdr http.Header, challenges []oauthex.Challenge) error {
-	d, err := discover(ctx, h.serverURL, challenges, h.cfg.HTTPClient)
+	d, err := discover(ctx, h.serverURL, challenges, h.cfg.httpClient)
 	if err != nil {
 		return err
 	}
@@ -434,13 +422,13 @@ func (h *Handler) innerFor(ctx context.Context, d *discovery) (*auth.Authorizati
 		return nil, err
 	}
 	cfg := &auth.AuthorizationCodeHandlerConfig{
-		RedirectURL:              h.cfg.RedirectURL,
-		AuthorizationCodeFetcher: h.cfg.Fetcher,
+		RedirectURL:              h.redirectURL,
+		AuthorizationCodeFetcher: h.fetch,
 		RequestRefreshToken:      true,
-		Client:                   h.cfg.HTTPClient,
+		Client:                   h.cfg.httpClient,
 	}
 	if usesCIMD {
-		cfg.ClientIDMetadataDocumentConfig = &auth.ClientIDMetadataDocumentConfig{URL: h.cfg.ClientIDMetadataURL}
+		cfg.ClientIDMetadataDocumentConfig = &auth.ClientIDMetadataDocumentConfig{URL: h.cfg.clientIDMetadataURL}
 	} else {
 		creds := &oauthex.ClientCredentials{ClientID: reg.ClientID}
 		if reg.ClientSecret != "" {
@@ -485,7 +473,7 @@ func (h *Handler) storedClientLocked(ctx context.Context, d *discovery) *Registr
 	case reg.Issuer != "" && !issuersEqual(reg.Issuer, d.asm.Issuer):
 		h.log.Info("oauth: authorization server changed; registering again", "issuer", d.asm.Issuer)
 		reg = nil
-	case reg.RedirectURI != "" && reg.RedirectURI != h.cfg.RedirectURL && h.cfg.Preregistered == nil && reg.ClientID != h.cfg.ClientIDMetadataURL:
+	case reg.RedirectURI != "" && reg.RedirectURI != h.redirectURL && h.cfg.clientID == "" && reg.ClientID != h.cfg.clientIDMetadataURL:
 		h.log.Info("oauth: redirect URI changed; registering again", "issuer", d.asm.Issuer)
 		reg = nil
 	}
@@ -499,19 +487,15 @@ func (h *Handler) storedClientLocked(ctx context.Context, d *discovery) *Registr
 // result is stored before any login, so an abandoned login does not cost a
 // registration. usesCIMD reports the first case. Called with h.mu held.
 func (h *Handler) clientLocked(ctx context.Context, d *discovery, stored *Registration) (reg *Registration, usesCIMD bool, err error) {
-	usesCIMD = h.cfg.ClientIDMetadataURL != "" && d.asm.ClientIDMetadataDocumentSupported
+	usesCIMD = h.cfg.clientIDMetadataURL != "" && d.asm.ClientIDMetadataDocumentSupported
 	switch {
 	case usesCIMD:
-		reg = &Registration{ClientID: h.cfg.ClientIDMetadataURL, AuthMethod: "none"}
-	case h.cfg.Preregistered != nil:
-		p := h.cfg.Preregistered
-		reg = &Registration{ClientID: p.ClientID, Issuer: p.Issuer}
-		if p.ClientSecretAuth != nil {
-			reg.ClientSecret = p.ClientSecretAuth.ClientSecret
-		}
+		reg = &Registration{ClientID: h.cfg.clientIDMetadataURL, AuthMethod: "none"}
+	case h.cfg.clientID != "":
+		reg = &Registration{ClientID: h.cfg.clientID, ClientSecret: h.cfg.clientSecret}
 		reg.AuthMethod = secretMethod(d.asm.TokenEndpointAuthMethodsSupported, reg.ClientSecret != "")
 	case stored == nil:
-		r, err := register(ctx, d.asm, h.cfg.RedirectURL, h.cfg.ClientName, h.cfg.HTTPClient)
+		r, err := register(ctx, d.asm, h.redirectURL, h.cfg.clientName, h.cfg.httpClient)
 		if err != nil {
 			return nil, false, err
 		}
@@ -525,7 +509,7 @@ func (h *Handler) clientLocked(ctx context.Context, d *discovery, stored *Regist
 	reg.TokenURL = d.asm.TokenEndpoint
 	reg.AuthURL = d.asm.AuthorizationEndpoint
 	reg.Resource = d.prm.Resource
-	reg.RedirectURI = h.cfg.RedirectURL
+	reg.RedirectURI = h.redirectURL
 	h.rec.Client = reg
 	h.saveLocked()
 	return reg, usesCIMD, nil
@@ -548,7 +532,7 @@ func (h *Handler) ownFlowReason(d *discovery) string {
 	if d.legacy {
 		return "2025-03-26 discovery: no protected-resource metadata"
 	}
-	if h.cfg.ClientIDMetadataURL != "" && d.asm.ClientIDMetadataDocumentSupported {
+	if h.cfg.clientIDMetadataURL != "" && d.asm.ClientIDMetadataDocumentSupported {
 		return ""
 	}
 	m := d.asm.TokenEndpointAuthMethodsSupported
@@ -580,8 +564,8 @@ func (h *Handler) ownLogin(ctx context.Context, d *discovery, challenges []oauth
 		return err
 	}
 	p := &OAuthParams{
-		serverURL: h.serverURL, redirectURL: h.cfg.RedirectURL, resource: d.prm.Resource, asm: d.asm,
-		reg: reg, hc: h.cfg.HTTPClient, pending: map[string]string{},
+		serverURL: h.serverURL, redirectURL: h.redirectURL, resource: d.prm.Resource, asm: d.asm,
+		reg: reg, hc: h.cfg.httpClient, pending: map[string]string{},
 	}
 	p.scopes = scopesFromChallenges(challenges)
 	if len(p.scopes) == 0 {
@@ -601,7 +585,7 @@ func (h *Handler) ownLogin(ctx context.Context, d *discovery, challenges []oauth
 	if err != nil {
 		return err
 	}
-	res, err := h.cfg.Fetcher(ctx, &auth.AuthorizationArgs{URL: authURL})
+	res, err := h.fetch(ctx, &auth.AuthorizationArgs{URL: authURL})
 	if err != nil {
 		return innerStepErr(err)
 	}

@@ -47,19 +47,17 @@ func (l *logBuf) String() string {
 
 func newTestHandler(t *testing.T, f *fakeAS, store TokenStore, logs *logBuf, serverURL string) *Handler {
 	t.Helper()
-	var lg *slog.Logger
+	var opts []Option
 	if logs != nil {
-		lg = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		opts = append(opts, WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
+	if store != nil {
+		opts = append(opts, WithStore(store))
 	}
 	if serverURL == "" {
 		serverURL = f.mcpURL()
 	}
-	h, err := NewHandler(serverURL, Config{
-		Store:       store,
-		Fetcher:     (&RedirectFollower{}).Fetch,
-		RedirectURL: testRedirect,
-		Logger:      lg,
-	})
+	h, err := NewHandler(serverURL, testRedirect, (&RedirectFollower{}).Fetch, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +334,7 @@ func TestLoopbackFetcher(t *testing.T) {
 			if !strings.HasPrefix(lf.RedirectURL(), "http://127.0.0.1:") || !strings.HasSuffix(lf.RedirectURL(), "/callback") {
 				t.Fatalf("RedirectURL = %q", lf.RedirectURL())
 			}
-			h, err := NewHandler(f.mcpURL(), Config{Fetcher: lf.Fetch, RedirectURL: lf.RedirectURL()})
+			h, err := NewHandler(f.mcpURL(), lf.RedirectURL(), lf.Fetch)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -359,7 +357,7 @@ func TestLoopbackFetcher(t *testing.T) {
 			}
 			// A later login (new handler, nothing stored) listens again on
 			// the same port.
-			h2, err := NewHandler(f.mcpURL(), Config{Fetcher: lf.Fetch, RedirectURL: lf.RedirectURL()})
+			h2, err := NewHandler(f.mcpURL(), lf.RedirectURL(), lf.Fetch)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -376,7 +374,7 @@ func TestLoopbackFetcher(t *testing.T) {
 
 func TestRedirectMustBeLoopback(t *testing.T) {
 	for _, r := range []string{"http://example.com/callback", "https://127.0.0.1/callback", "http://10.0.0.1:8080/callback", "myapp://callback"} {
-		if _, err := NewHandler("http://127.0.0.1:9/mcp", Config{Fetcher: (&RedirectFollower{}).Fetch, RedirectURL: r}); err == nil {
+		if _, err := NewHandler("http://127.0.0.1:9/mcp", r, (&RedirectFollower{}).Fetch); err == nil {
 			t.Errorf("NewHandler accepted redirect %q", r)
 		}
 		if _, err := BuildOAuthParams(context.Background(), "http://127.0.0.1:9/mcp", r); err == nil {
@@ -415,10 +413,10 @@ func TestPlainHTTPMetadataRefused(t *testing.T) {
 	if err == nil || !errors.As(err, &se) || se.Step != "auth-server-metadata" || !strings.Contains(err.Error(), "HTTPS") {
 		t.Fatalf("BuildOAuthParams err = %v, want an auth-server-metadata step error about HTTPS", err)
 	}
-	h, err := NewHandler(server, Config{Fetcher: func(context.Context, *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
+	h, err := NewHandler(server, testRedirect, func(context.Context, *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
 		t.Error("fetcher called")
 		return nil, errors.New("no")
-	}, RedirectURL: testRedirect, HTTPClient: hc})
+	}, WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}

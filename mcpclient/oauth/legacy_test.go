@@ -143,7 +143,7 @@ func legacyHandler(t *testing.T, l *legacyServer, fetch auth.AuthorizationCodeFe
 	if fetch == nil {
 		fetch = (&RedirectFollower{}).Fetch
 	}
-	h, err := NewHandler(l.mcpURL(), Config{Fetcher: fetch, RedirectURL: testRedirect})
+	h, err := NewHandler(l.mcpURL(), testRedirect, fetch)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func TestTokenEndpointRedirectNotFollowed(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewHandler(server, Config{Store: store, Fetcher: (&RedirectFollower{}).Fetch, RedirectURL: testRedirect})
+	h, err := NewHandler(server, testRedirect, (&RedirectFollower{}).Fetch, WithStore(store))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestTokenEndpointRedirectNotFollowed(t *testing.T) {
 // A megabyte of WWW-Authenticate is refused before the go-sdk's parser
 // (quadratic: tens of seconds of CPU) sees it.
 func TestHugeChallengeRefused(t *testing.T) {
-	h, err := NewHandler("http://127.0.0.1:1/mcp", Config{Fetcher: (&RedirectFollower{}).Fetch, RedirectURL: testRedirect})
+	h, err := NewHandler("http://127.0.0.1:1/mcp", testRedirect, (&RedirectFollower{}).Fetch)
 	if err != nil {
 		t.Fatal(err)
 	}

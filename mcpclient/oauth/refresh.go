@@ -35,7 +35,7 @@ func refused(err error) bool {
 func (h *Handler) refresh(ctx context.Context, reg *Registration, held *oauth2.Token) (*oauth2.Token, error) {
 	var out *oauth2.Token
 	var refreshErr error
-	err := update(ctx, h.cfg.Store, h.serverURL, h.cfg.Scopes, func(cur *Record) (*Record, error) {
+	err := update(ctx, h.cfg.store, h.serverURL, h.cfg.scopes, func(cur *Record) (*Record, error) {
 		use := held
 		if cur != nil && usable(cur.Token) && !sameLogin(cur.Token, held) {
 			if cur.Token.Valid() {
@@ -51,7 +51,7 @@ func (h *Handler) refresh(ctx context.Context, reg *Registration, held *oauth2.T
 		}
 		t := *use
 		t.AccessToken, t.Expiry = "", time.Time{}
-		cctx := context.WithValue(ctx, oauth2.HTTPClient, h.cfg.HTTPClient)
+		cctx := context.WithValue(ctx, oauth2.HTTPClient, h.cfg.httpClient)
 		tok, err := oauthConfig(reg).TokenSource(cctx, &t).Token()
 		if err == nil && tok.AccessToken == "" {
 			err = errNoAccessToken
@@ -74,7 +74,7 @@ func (h *Handler) refresh(ctx context.Context, reg *Registration, held *oauth2.T
 				rec.Client = reg
 			}
 		}
-		rec.Server, rec.Scopes, rec.Token = h.serverURL, h.cfg.Scopes, tok
+		rec.Server, rec.Scopes, rec.Token = h.serverURL, h.cfg.scopes, tok
 		return rec, nil
 	})
 	switch {
@@ -82,7 +82,7 @@ func (h *Handler) refresh(ctx context.Context, reg *Registration, held *oauth2.T
 		return nil, refreshErr
 	case err != nil && out != nil:
 		// Refreshed, but not stored: the token is good for this process.
-		h.log.Warn("oauth: saving credentials", "store", h.cfg.Store.Name(), "err", sanitize(err))
+		h.log.Warn("oauth: saving credentials", "store", h.cfg.store.Name(), "err", sanitize(err))
 	case err != nil:
 		return nil, err
 	}

@@ -23,11 +23,10 @@ func TestTypeScriptServerOAuth(t *testing.T) {
 	var logins atomic.Int32
 	follower := &RedirectFollower{}
 	newHandler := func() *Handler {
-		h, err := NewHandler(server, Config{Store: store, RedirectURL: testRedirect,
-			Fetcher: func(ctx context.Context, a *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
-				logins.Add(1)
-				return follower.Fetch(ctx, a)
-			}})
+		h, err := NewHandler(server, testRedirect, func(ctx context.Context, a *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
+			logins.Add(1)
+			return follower.Fetch(ctx, a)
+		}, WithStore(store))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,9 +87,9 @@ func TestTypeScriptServerOAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewHandler(server, Config{RedirectURL: testRedirect, Fetcher: func(context.Context, *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
+	h, err := NewHandler(server, testRedirect, func(context.Context, *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
 		return nil, errors.New("login must not run after SetToken")
-	}})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
