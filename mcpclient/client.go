@@ -59,6 +59,10 @@ type hooks struct {
 	stdio   bool          // the session ends when a child process exits
 	settled chan struct{} // closed when a stdio child's stderr is all in the buffer
 	once    sync.Once
+	// dead reports, without waiting, that the connection failed (and why):
+	// the session is then dropped before a call is made on it. Nil for
+	// transports that cannot tell.
+	dead func() (bool, error)
 }
 
 // ServerInfo is what the server said about itself when connecting.

@@ -64,6 +64,8 @@ type options struct {
 	dir              string
 	stderrLimit      int
 	terminateTimeout time.Duration
+	sdkStdio         bool // the go-sdk's CommandTransport instead of ours
+	maxLine          int  // our stdio transport's bound on a message; 0: the go-sdk's
 
 	// HTTP
 	transport      HTTPTransport

@@ -62,7 +62,8 @@ type stdioCommand struct {
 	dir     string   // "" for the client's
 }
 
-// dialStdio starts one server process and connects to it over the go-sdk's
+// dialStdio starts one server process and connects to it over our stdio
+// transport (stdioconn.go) or, with [WithSDKStdio], the go-sdk's
 // CommandTransport. It is the one place a stdio session is created: another
 // stdio transport replaces this function, and everything around it (the
 // supervisor, stderr in errors, Close) stays as it is. The returned hooks
@@ -98,7 +99,12 @@ func (c *Client) dialStdio(ctx context.Context, spec stdioCommand) (*mcp.ClientS
 		_ = pr.Close() // ends the copy if it still runs
 		<-settled
 	}}
-	t := &mcp.CommandTransport{Command: cmd, TerminateDuration: c.opts.terminateTimeout}
+	var t mcp.Transport = &mcp.CommandTransport{Command: cmd, TerminateDuration: c.opts.terminateTimeout}
+	if !c.opts.sdkStdio {
+		st := newStdioTransport(cmd, c.opts.terminateTimeout, c.opts.maxLine, c.opts.logger, c.name)
+		h.dead = st.isDead
+		t = st
+	}
 	cs, err := c.sdk.Connect(ctx, t, nil)
 	_ = pw.Close() // the child has its own copy
 	if err != nil {

@@ -157,6 +157,15 @@ func (c *Client) watch(cs *mcp.ClientSession, h *hooks) {
 // exit status from Wait when it reaped the child itself.
 func joinLost(err error, h *hooks) error {
 	var xerr *exec.ExitError
+	if h != nil && h.dead != nil {
+		// Our stdio transport knows why it stopped reading or writing.
+		if dead, why := h.dead(); dead && errors.Is(why, ErrConnectionLost) {
+			if errors.As(err, &xerr) {
+				return fmt.Errorf("%w (server exited: %v)", why, xerr)
+			}
+			return why
+		}
+	}
 	switch {
 	case errors.As(err, &xerr):
 		return fmt.Errorf("%w: server exited: %v", ErrConnectionLost, xerr)
@@ -194,7 +203,10 @@ func (c *Client) drop(cs *mcp.ClientSession, cause error) <-chan struct{} {
 	c.sess = nil
 	h := c.sessHooks
 	c.sessHooks = nil
-	lost := fmt.Errorf("%w: %v", ErrConnectionLost, cause)
+	lost := cause
+	if !errors.Is(cause, ErrConnectionLost) {
+		lost = fmt.Errorf("%w: %v", ErrConnectionLost, cause)
+	}
 	c.lastErr = c.serverError("connection lost", lost)
 	restart := c.opts.reconnect > 0
 	c.restarting = restart
@@ -267,8 +279,16 @@ func (c *Client) acquire(ctx context.Context) (*mcp.ClientSession, error) {
 			c.mu.Unlock()
 			return nil, ErrClosed
 		case c.sess != nil:
-			cs := c.sess
+			cs, h := c.sess, c.sessHooks
 			c.mu.Unlock()
+			if h != nil && h.dead != nil {
+				if dead, why := h.dead(); dead {
+					// Its reader or writer failed: the watcher will learn it
+					// in a moment, but this call need not fail on it.
+					_ = c.drop(cs, why)
+					continue
+				}
+			}
 			return cs, nil
 		case !c.connected:
 			last := c.lastErr
@@ -320,7 +340,7 @@ func (c *Client) callCtx(ctx context.Context) (context.Context, context.CancelFu
 func isConnErr(err error) bool {
 	// A stdio server that exits mid-call shows up as EOF on its stdout.
 	return errors.Is(err, mcp.ErrConnectionClosed) || errors.Is(err, mcp.ErrSessionMissing) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, ErrConnectionLost)
 }
 
 // safe runs an operation that is safe to repeat (list, read, get, ping),
