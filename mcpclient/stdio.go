@@ -100,7 +100,7 @@ func (c *Client) dialStdio(ctx context.Context, spec stdioCommand) (*mcp.ClientS
 		<-settled
 	}}
 	var t mcp.Transport = &mcp.CommandTransport{Command: cmd, TerminateDuration: c.opts.terminateTimeout}
-	if !c.opts.sdkStdio {
+	if !c.opts.sdkStdio && !sdkStdioInTests {
 		st := newStdioTransport(cmd, c.opts.terminateTimeout, c.opts.maxLine, c.opts.logger, c.name)
 		h.dead = st.isDead
 		t = st

@@ -46,6 +46,10 @@ func WithSDKStdio() Option {
 	}
 }
 
+// sdkStdioInTests makes every stdio client use the go-sdk's transport: the
+// package's tests set it with -sdkstdio, to run the whole suite on both.
+var sdkStdioInTests bool
+
 // defaultMaxLine bounds a message from a stdio server, as the go-sdk's.
 const defaultMaxLine = mcp.DefaultMaxLineLength
 

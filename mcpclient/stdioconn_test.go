@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"log/slog"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,18 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 )
+
+func init() {
+	flag.BoolVar(&sdkStdioInTests, "sdkstdio", false, "run the stdio tests over the go-sdk's CommandTransport")
+}
+
+// ours skips a test of our stdio transport's own behaviour when the suite
+// runs over the go-sdk's.
+func ours(t *testing.T) {
+	if sdkStdioInTests {
+		t.Skip("a test of our stdio transport; -sdkstdio selects the go-sdk's")
+	}
+}
 
 // fastServerBin builds internal/benchpeers/fastserver, a hand-written
 // server whose modes misbehave in the ways the stdio transport must
@@ -54,6 +67,7 @@ func echo(t *testing.T, c *Client, text string) (*ToolResult, error) {
 // Lines that are not JSON-RPC (a server's stray prints) and blank lines are
 // skipped, and logged at debug level with their first bytes.
 func TestStdioTransportSkipsNoise(t *testing.T) {
+	ours(t)
 	noLeaks(t)
 	var logs syncBuffer
 	c := fastServer(t, "noisy", WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
@@ -74,6 +88,7 @@ func TestStdioTransportSkipsNoise(t *testing.T) {
 // A server that dies in the middle of a message: a clear error matching
 // ErrConnectionLost, and the next call gets a new server.
 func TestStdioTransportMidMessage(t *testing.T) {
+	ours(t)
 	noLeaks(t)
 	c := fastServer(t, "midmessage", WithReconnect(0))
 	if err := c.Connect(ctxT(t)); err != nil {
@@ -92,6 +107,7 @@ func TestStdioTransportMidMessage(t *testing.T) {
 // A line over the bound ends the connection with a clear error; the next
 // call gets a new server.
 func TestStdioTransportLineTooLong(t *testing.T) {
+	ours(t)
 	noLeaks(t)
 	c := fastServer(t, "longline=5000", func(o *options) error { o.maxLine = 1000; return nil })
 	if err := c.Connect(ctxT(t)); err != nil {
@@ -110,6 +126,7 @@ func TestStdioTransportLineTooLong(t *testing.T) {
 // A server that stops reading: the write fails, the session is known dead
 // at once, and the next call gets a new server.
 func TestStdioTransportWriteFails(t *testing.T) {
+	ours(t)
 	noLeaks(t)
 	c := fastServer(t, "closestdin", WithReconnect(0), WithTerminateTimeout(100*time.Millisecond))
 	if err := c.Connect(ctxT(t)); err != nil {
@@ -154,6 +171,7 @@ func TestStdioTransportConcurrent(t *testing.T) {
 
 // The suite runs on the go-sdk's CommandTransport too when asked.
 func TestStdioSDKTransportSelectable(t *testing.T) {
+	ours(t)
 	noLeaks(t)
 	c := fastServer(t, "", WithSDKStdio())
 	if err := c.Connect(ctxT(t)); err != nil {
@@ -169,6 +187,9 @@ func TestStdioSDKTransportSelectable(t *testing.T) {
 		t.Fatalf("echo: %+v, %v", res, err)
 	}
 	c.Close()
+	if _, err := NewHTTP("http://127.0.0.1:1/mcp", WithSDKStdio()); err == nil || !strings.Contains(err.Error(), "WithSDKStdio") {
+		t.Errorf("WithSDKStdio on an HTTP client: %v", err)
+	}
 }
 
 // What we write, the go-sdk reads as it wrote it, and the other way round.
