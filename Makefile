@@ -41,9 +41,15 @@ fuzz:
 conformance: tools
 	source $(TOOLS_ENV) && export MCPRUN_NODE MCPRUN_NODE_MODULES MCPRUN_NPM_BIN && bash scripts/conformance.sh
 
+# The clients side by side (bench/compare: mcprun, go-sdk, mcp-go, the TS SDK, a
+# hand-written loop; each in its own process, interleaved rounds), then the library's
+# own benchmarks with -benchmem. BENCHROUNDS/BENCHDUR trade time for steadier numbers.
+BENCHROUNDS ?= 3
+BENCHDUR ?= 1s
 bench: tools
-	source $(TOOLS_ENV) && export PATH="$$MCPRUN_NPM_BIN:$$PATH" && \
-	  $(GO) test -run '^$$' -bench . -benchtime 2s ./... | tee .cache/bench.txt
+	source $(TOOLS_ENV) && export MCPRUN_NODE MCPRUN_NODE_MODULES && \
+	  (cd bench && $(GO) run ./compare -rounds $(BENCHROUNDS) -dur $(BENCHDUR)) | tee .cache/bench.txt
+	$(GO) test -run '^$$' -bench 'CallTool|TurnOverhead|StreamDeltas' -benchmem -benchtime 1s ./mcpclient ./run | tee -a .cache/bench.txt
 
 # The reference weather example through the CLI: against the real API when
 # MISTRAL_API_KEY is set, else against mistraltest (it says so first).
