@@ -167,8 +167,25 @@ func FuzzUnmarshalEvent(f *testing.F) {
 		if ev == nil {
 			t.Fatal("nil event without an error")
 		}
-		if _, err := json.Marshal(ev); err != nil {
+		out, err := json.Marshal(ev)
+		if err != nil {
 			t.Fatalf("decoded %T does not encode: %v", ev, err)
+		}
+		// Written once, an event reads back as itself: its "type" is the
+		// one its Go type writes.
+		name := "" // a known event carries its type in its data
+		if u, ok := ev.(*UnknownEvent); ok {
+			name = u.EventType() // an unknown one may have had it only in the SSE event field
+		}
+		back, err := UnmarshalEvent(name, out)
+		if err != nil {
+			t.Fatalf("re-decode of %s: %v", out, err)
+		}
+		if back.EventType() != ev.EventType() {
+			t.Fatalf("%s read back as %s", ev.EventType(), back.EventType())
+		}
+		if out2, _ := json.Marshal(back); string(out2) != string(out) {
+			t.Fatalf("not stable:\n%s\n%s", out, out2)
 		}
 	})
 }
