@@ -34,6 +34,7 @@ type config struct {
 	continueOnError bool
 	maxTurns        int
 	runTimeout      time.Duration // WithRunTimeout; 0: none
+	elicitor        *Elicitor     // WithElicitor
 	parallelism     int
 	funcTimeout     time.Duration
 	approve         func(ctx context.Context, call ToolCall) (allow bool, reason string)

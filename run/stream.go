@@ -36,6 +36,8 @@ func (r *Runner) Stream(ctx context.Context, inputs mistral.Inputs, opts ...Call
 		}
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
+		ctx, unregister := r.withSink(ctx)
+		defer unregister()
 		stopped := false
 		emit := func(ev mistral.Event) bool {
 			if stopped {

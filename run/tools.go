@@ -109,8 +109,21 @@ func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.
 		}()
 	}
 	stopped := false
+	var side chan mistral.Event // events from the calls' goroutines (elicitations)
+	if s := sinkOf(ctx); s != nil && emit != nil {
+		side = s.ch
+	}
 	for done := 0; done < len(calls); {
-		n := <-notes
+		var n note
+		select {
+		case n = <-notes:
+		case ev := <-side:
+			if !stopped && !emit(ev) {
+				stopped = true
+				cancel()
+			}
+			continue
+		}
 		if !n.start {
 			done++
 		}

@@ -60,6 +60,7 @@ func withSignals(parent context.Context, stderr func(string)) (context.Context, 
 					continue
 				}
 				stderr("mcprun: stopping without waiting for the servers")
+				killChildren()
 				os.Exit(first.exitCode())
 			}
 		}

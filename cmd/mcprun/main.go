@@ -51,6 +51,9 @@ type app struct {
 
 	linesOnce sync.Once // lines: the one buffered reader of stdin
 	linesR    *bufio.Reader
+	promptMu  sync.Mutex // one question on the terminal at a time
+	// stdinTerminal, if set, replaces the terminal check of stdin (tests).
+	stdinTerminal *bool
 
 	storeOnce sync.Once // tokenStore's choice, made once
 	store     oauth.TokenStore

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mcprun/mcprun/internal/trunc"
@@ -215,10 +214,15 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 	if err != nil {
 		return nil, nil, release, err
 	}
+	elicitor, err := run.NewElicitor(a.elicit)
+	if err != nil {
+		return nil, nil, release, err
+	}
+	opts = append(opts, run.WithElicitor(elicitor))
 	for _, s := range servers {
 		// A server's sampling requests are answered by the run's model
 		// (the --model one for agent runs, whose model the API keeps).
-		c, done, err := a.client(ctx, &f.servers, s, mcpclient.WithLogger(logger), mcpclient.WithSamplingHandler(run.SamplingHandler(client, f.model)))
+		c, done, err := a.client(ctx, &f.servers, s, mcpclient.WithLogger(logger), mcpclient.WithSamplingHandler(run.SamplingHandler(client, f.model)), mcpclient.WithElicitationHandler(elicitor.Handler(s.Name)))
 		if err != nil {
 			return nil, nil, release, err
 		}
@@ -347,14 +351,13 @@ func (a *app) printEntries(res *run.Result) {
 // confirmer asks on stdin before each tool call. Calls of one turn run
 // concurrently: the questions are asked one at a time.
 func (a *app) confirmer() func(context.Context, run.ToolCall) (bool, string) {
-	var mu sync.Mutex
 	in := a.lines()
 	return func(ctx context.Context, c run.ToolCall) (bool, string) {
 		if c.Annotations != nil && c.Annotations.ReadOnlyHint {
 			return true, ""
 		}
-		mu.Lock()
-		defer mu.Unlock()
+		a.promptMu.Lock()
+		defer a.promptMu.Unlock()
 		where := ""
 		if c.Server != "" {
 			where = " (" + c.Server + ")"
