@@ -71,7 +71,8 @@ func WithAPIKey(key string) Option {
 }
 
 // WithoutAuth accepts requests without an Authorization header. By default a
-// bearer token (any) is required, as the real API does.
+// bearer token (any) is required, as the real API does. It contradicts
+// WithAPIKey: giving both panics.
 func WithoutAuth() Option {
 	return func(o *options) error {
 		o.noAuth = true
@@ -124,6 +125,9 @@ func NewUnstartedServer(script Script, opts ...Option) *Server {
 		if err := opt(&o); err != nil {
 			panic("mistraltest: NewServer: " + err.Error())
 		}
+	}
+	if o.noAuth && o.apiKey != "" {
+		panic("mistraltest: NewServer: WithAPIKey and WithoutAuth contradict each other")
 	}
 	s := &Server{
 		script:    script,

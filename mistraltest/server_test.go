@@ -317,6 +317,13 @@ func TestInvalidOptionPanics(t *testing.T) {
 			s.Close()
 		}()
 	}
+	defer func() {
+		if msg, _ := recover().(string); !strings.Contains(msg, "contradict") {
+			t.Errorf("WithAPIKey and WithoutAuth: panic %q", msg)
+		}
+	}()
+	s := mistraltest.NewServer(mistraltest.Echo(), mistraltest.WithAPIKey("k"), mistraltest.WithoutAuth())
+	s.Close()
 }
 
 // Each option does what it says: WithoutAuth takes requests without a key,
