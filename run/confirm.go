@@ -2,8 +2,6 @@ package run
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -219,49 +217,36 @@ func WithDecisions(d *Deferral, decisions ...Decision) CallOption {
 }
 
 // needsDecision reports why a call waits for a decision, or "".
-func needsDecision(tt *toolTable, c *mistral.FunctionCallEntry) string {
+func needsDecision(tt *toolSpecs, c *mistral.FunctionCallEntry) string {
 	if c.ConfirmationStatus == "pending" {
 		return ReasonServerConfirmation
 	}
-	if ref, ok := tt.byName[c.Name]; ok && ref.confirm {
+	if ti, ok := tt.byName[c.Name]; ok && ti.Confirm {
 		return ReasonConfirmationRequired
 	}
 	return ""
 }
 
-// fingerprint identifies a local tool: where it comes from and its
-// parameters.
-func (t toolRef) fingerprint(params json.RawMessage) string {
-	h := sha256.New()
-	if t.fn != nil {
-		h.Write([]byte("func\x00"))
-	} else {
-		h.Write([]byte("mcp\x00" + t.server() + "\x00" + t.original + "\x00"))
-	}
-	h.Write(params)
-	return hex.EncodeToString(h.Sum(nil)[:12])
-}
-
 // fingerprints returns the fingerprints of the named local tools.
-func (tt *toolTable) fingerprints(names []string) map[string]string {
+func (tt *toolSpecs) fingerprints(names []string) map[string]string {
 	out := map[string]string{}
 	for _, n := range names {
-		if ref, ok := tt.byName[n]; ok {
-			out[n] = ref.fingerprint(tt.params[n])
+		if ti, ok := tt.byName[n]; ok {
+			out[n] = ti.fingerprint()
 		}
 	}
 	return out
 }
 
 // checkTools names what differs between the tools d was made with and tt.
-func (d *Deferral) checkTools(tt *toolTable) error {
+func (d *Deferral) checkTools(tt *toolSpecs) error {
 	var diffs []string
 	for _, name := range slices.Sorted(maps.Keys(d.Tools)) {
-		ref, ok := tt.byName[name]
+		ti, ok := tt.byName[name]
 		switch {
 		case !ok:
 			diffs = append(diffs, fmt.Sprintf("tool %q is missing", name))
-		case ref.fingerprint(tt.params[name]) != d.Tools[name]:
+		case ti.fingerprint() != d.Tools[name]:
 			diffs = append(diffs, fmt.Sprintf("tool %q is not the same (another server, or other parameters)", name))
 		}
 	}

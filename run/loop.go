@@ -44,8 +44,8 @@ func (r *Runner) Run(ctx context.Context, inputs mistral.Inputs, opts ...CallOpt
 	return r.loop(ctx, inputs, call, nil)
 }
 
-// loop is the run: model turn, tool calls, append, until a final answer.
-// emit is nil for a plain run; for a stream it receives every event.
+// loop runs the one loop ([Loop]) with the Runner's own I/O. emit is nil
+// for a plain run; for a stream it receives every event.
 func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptions, emit func(mistral.Event) bool) (res *Result, err error) {
 	res = &Result{ConversationID: call.conversationID}
 	if !inputs.IsZero() {
@@ -61,14 +61,6 @@ func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptio
 			}
 		}()
 	}
-	// pending are the calls the conversation awaits an answer to: reported
-	// in the Result of a run that stops before its final answer.
-	var pending []*mistral.FunctionCallEntry
-	defer func() {
-		if err != nil && res.ConversationID != "" {
-			res.Pending = pending
-		}
-	}()
 	ctx, span := r.tracer.Start(ctx, "invoke_agent "+r.agentOrModel(), trace.WithAttributes(
 		attribute.String("gen_ai.operation.name", "invoke_agent"),
 		attribute.String("gen_ai.provider.name", "mistral_ai"),
@@ -86,106 +78,97 @@ func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptio
 	if err := r.Connect(ctx); err != nil {
 		return res, err
 	}
+	if err := runLoop(ctx, r.Settings(), &runnerSteps{r: r, emit: emit}, res, inputs, call); err != nil {
+		return res, err
+	}
+	if r.cfg.downloadFiles {
+		if err := r.download(ctx, res.Files); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// Steps returns the Runner's own I/O, as [Loop] uses it: tools listed from
+// its functions and MCP clients (and an agent brought up to date), turns
+// sent through its client (streamed when emit is not nil, each event given
+// to emit; emit returning false stops the run), calls executed with its
+// approver, hooks, timeouts and parallelism. A durable run calls them from
+// its activities. The Runner connects its MCP clients first if it has not.
+func (r *Runner) Steps(emit func(mistral.Event) bool) Steps {
+	return &runnerSteps{r: r, emit: emit}
+}
+
+// runnerSteps are a Runner's Steps; one run uses them at a time.
+type runnerSteps struct {
+	r    *Runner
+	emit func(mistral.Event) bool
+	tt   *toolTable // the last listed
+}
+
+func (s *runnerSteps) ListTools(ctx context.Context) (*ToolList, error) {
+	r := s.r
+	if err := r.Connect(ctx); err != nil {
+		return nil, err
+	}
 	tt, err := r.buildTable(ctx)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	if r.cfg.agentID != "" {
 		if err := r.syncAgent(ctx, tt); err != nil {
-			return res, err
+			return nil, err
 		}
 	}
-	maxTurns := r.cfg.maxTurns
-	if call.maxTurns > 0 {
-		maxTurns = call.maxTurns
-	}
-	var conf []mistral.ToolCallConfirmation
-	switch {
-	case res.ConversationID != "":
-		// A continued conversation may await answers to calls an earlier
-		// run left (interrupted, turn limit, deferral): they go first, in
-		// the same append as the inputs.
-		if pending, err = r.pendingCalls(ctx, res.ConversationID); err != nil {
-			return res, err
-		}
-		if call.deferral == nil && len(pending) == 0 && inputs.IsZero() {
-			return res, fmt.Errorf("%w (conversation %s)", ErrNothingToResume, res.ConversationID)
-		}
-		if err := r.prepareResume(tt, res.ConversationID, pending, call); err != nil {
-			return res, err
-		}
-		if len(pending) > 0 {
-			r.log.LogAttrs(ctx, slog.LevelInfo, "answering pending calls", slog.String("conversation_id", res.ConversationID), slog.Int("calls", len(pending)))
-			var results []mistral.Entry
-			results, conf, err = r.answer(ctx, res, tt, pending, call, emit)
-			res.OutputEntries = append(res.OutputEntries, results...)
-			if err != nil {
-				return res, err
-			}
-			inputs = withPrompt(results, inputs)
-		}
-	case inputs.IsZero():
-		return res, errors.New("run: no inputs: give a prompt (mistral.TextInputs) or entries")
-	}
-	for {
-		res.Turns++
-		outputs, usage, err := r.modelTurn(ctx, res, tt, inputs, conf, emit)
-		res.Usage = res.Usage.Add(usage)
-		res.OutputEntries = append(res.OutputEntries, outputs...)
-		if err != nil {
-			return res, err
-		}
-		var calls []*mistral.FunctionCallEntry
-		for _, e := range outputs {
-			if c, ok := e.(*mistral.FunctionCallEntry); ok {
-				if s := c.ConfirmationStatus; s == "" || s == "pending" {
-					calls = append(calls, c)
-				}
-			}
-		}
-		pending = calls
-		if len(calls) == 0 {
-			res.Files = collectFiles(res.OutputEntries)
-			if r.cfg.downloadFiles {
-				if err := r.download(ctx, res.Files); err != nil {
-					return res, err
-				}
-			}
-			return res, nil
-		}
-		if res.Turns >= maxTurns {
-			// The calls are not run: they stay pending, for a resume with a
-			// larger budget to answer, once.
-			return res, &MaxTurnsError{Turns: res.Turns, Pending: len(calls)}
-		}
-		r.log.LogAttrs(ctx, slog.LevelDebug, "tool calls", slog.Int("turn", res.Turns), slog.Int("calls", len(calls)))
-		var results []mistral.Entry
-		results, conf, err = r.answer(ctx, res, tt, calls, callOptions{}, emit)
-		res.OutputEntries = append(res.OutputEntries, results...)
-		if err != nil {
-			return res, err
-		}
-		inputs = mistral.EntryInputs(results...)
-		if len(results) == 0 {
-			inputs = mistral.Inputs{} // only confirmations
-		}
-		// A server may have changed its tools (tools/list_changed): route the
-		// next calls by the current list, and bring an agent up to date.
-		if len(r.cfg.mcps) > 0 {
-			if tt, err = r.buildTable(ctx); err != nil {
-				return res, err
-			}
-			if r.cfg.agentID != "" {
-				if err := r.syncAgent(ctx, tt); err != nil {
-					return res, err
-				}
-			}
-		}
-	}
+	s.tt = tt
+	return tt.list(len(r.cfg.mcps) > 0), nil
 }
 
-// modelTurn sends inputs (start or append) and returns the outputs.
-func (r *Runner) modelTurn(ctx context.Context, res *Result, tt *toolTable, inputs mistral.Inputs, conf []mistral.ToolCallConfirmation, emit func(mistral.Event) bool) (mistral.Entries, mistral.Usage, error) {
+func (s *runnerSteps) History(ctx context.Context, id string) (mistral.Entries, error) {
+	h, err := s.r.client.GetConversationHistory(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return h.Entries, nil
+}
+
+func (s *runnerSteps) Execute(ctx context.Context, b *CallBatch) (*CallResults, error) {
+	r := s.r
+	if s.tt == nil {
+		if err := r.Connect(ctx); err != nil {
+			return nil, err
+		}
+		tt, err := r.buildTable(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.tt = tt
+	}
+	if b.Turn == 0 && len(b.Calls)+len(b.Ask) > 0 {
+		r.log.LogAttrs(ctx, slog.LevelInfo, "answering pending calls", slog.Int("calls", len(b.Calls)+len(b.Ask)))
+	} else if len(b.Calls) > 0 {
+		r.log.LogAttrs(ctx, slog.LevelDebug, "tool calls", slog.Int("turn", b.Turn), slog.Int("calls", len(b.Calls)))
+	}
+	for _, ev := range b.Events {
+		if s.emit != nil && !s.emit(ev) {
+			return nil, errStopped
+		}
+	}
+	out := &CallResults{Allowed: make([]bool, len(b.Ask))}
+	for i, c := range b.Ask {
+		out.Allowed[i], _ = r.askApprover(ctx, c)
+	}
+	var err error
+	out.Outcomes, err = r.execCalls(ctx, s.tt, b.Calls, b.Approved, s.emit)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Turn sends one turn and returns its outputs.
+func (s *runnerSteps) Turn(ctx context.Context, t *Turn) (*TurnOutput, error) {
+	r := s.r
 	ctx, span := r.tracer.Start(ctx, "chat "+r.agentOrModel(), trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
 		attribute.String("gen_ai.operation.name", "chat"),
 		attribute.String("gen_ai.provider.name", "mistral_ai"),
@@ -193,67 +176,36 @@ func (r *Runner) modelTurn(ctx context.Context, res *Result, tt *toolTable, inpu
 		attribute.String("gen_ai.agent.id", r.cfg.agentID),
 	))
 	defer span.End()
-	var (
-		outputs mistral.Entries
-		usage   mistral.Usage
-		err     error
-	)
-	if emit == nil {
+	out := &TurnOutput{ConversationID: t.ConversationID}
+	var err error
+	if s.emit == nil {
 		var resp *mistral.ConversationResponse
-		if res.ConversationID == "" {
-			resp, err = r.client.StartConversation(ctx, r.startRequest(tt, inputs))
+		if t.ConversationID == "" {
+			resp, err = r.client.StartConversation(ctx, t.Start)
 		} else {
-			resp, err = r.client.AppendConversation(ctx, res.ConversationID, r.appendRequest(inputs, conf))
+			resp, err = r.client.AppendConversation(ctx, t.ConversationID, t.Append)
 		}
 		if err == nil && resp != nil {
-			res.ConversationID = resp.ConversationID
-			outputs, usage = resp.Outputs, resp.Usage
+			out.ConversationID, out.Outputs, out.Usage = resp.ConversationID, resp.Outputs, resp.Usage
 		}
 	} else {
 		var events func(yield func(mistral.Event, error) bool)
-		if res.ConversationID == "" {
-			events = r.client.StartConversationStream(ctx, r.startRequest(tt, inputs))
+		if t.ConversationID == "" {
+			events = r.client.StartConversationStream(ctx, t.Start)
 		} else {
-			events = r.client.AppendConversationStream(ctx, res.ConversationID, r.appendRequest(inputs, conf))
+			events = r.client.AppendConversationStream(ctx, t.ConversationID, t.Append)
 		}
-		outputs, usage, err = r.streamTurn(res, events, emit)
+		out.Outputs, out.Usage, err = streamTurn(out, events, s.emit)
 	}
 	span.SetAttributes(
-		attribute.String("gen_ai.conversation.id", res.ConversationID),
-		attribute.Int("gen_ai.usage.input_tokens", usage.PromptTokens),
-		attribute.Int("gen_ai.usage.output_tokens", usage.CompletionTokens),
+		attribute.String("gen_ai.conversation.id", out.ConversationID),
+		attribute.Int("gen_ai.usage.input_tokens", out.Usage.PromptTokens),
+		attribute.Int("gen_ai.usage.output_tokens", out.Usage.CompletionTokens),
 	)
 	if err != nil && !errors.Is(err, errStopped) {
 		span.SetStatus(codes.Error, err.Error())
-		err = fmt.Errorf("run: turn %d: %w", res.Turns, err)
 	}
-	return outputs, usage, err
-}
-
-func (r *Runner) startRequest(tt *toolTable, inputs mistral.Inputs) *mistral.ConversationRequest {
-	req := &mistral.ConversationRequest{Inputs: inputs, Store: r.cfg.store}
-	if r.cfg.agentID != "" {
-		req.AgentID = r.cfg.agentID
-		return req
-	}
-	req.Model = r.cfg.model
-	req.Instructions = r.cfg.instructions
-	req.Tools = append(append([]mistral.Tool(nil), r.cfg.tools...), tt.decls...)
-	if r.cfg.completionArgs != nil || r.cfg.output != nil {
-		a := mistral.CompletionArgs{}
-		if r.cfg.completionArgs != nil {
-			a = *r.cfg.completionArgs
-		}
-		if r.cfg.output != nil {
-			a.ResponseFormat = r.cfg.output
-		}
-		req.CompletionArgs = &a
-	}
-	return req
-}
-
-func (r *Runner) appendRequest(inputs mistral.Inputs, conf []mistral.ToolCallConfirmation) *mistral.AppendRequest {
-	return &mistral.AppendRequest{Inputs: inputs, Store: r.cfg.store, ToolConfirmations: conf}
+	return out, err
 }
 
 func (r *Runner) agentOrModel() string {

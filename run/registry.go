@@ -91,6 +91,21 @@ func mcpParams(t mcpclient.Tool) json.RawMessage {
 	return t.InputSchema
 }
 
+// list describes the table for the loop. refresh: list again after each
+// turn (MCP servers may change their tools).
+func (t *toolTable) list(refresh bool) *ToolList {
+	l := &ToolList{Refresh: refresh, Tools: make([]ToolInfo, 0, len(t.decls))}
+	for _, d := range t.decls {
+		name := d.Function.Name
+		ref := t.byName[name]
+		l.Tools = append(l.Tools, ToolInfo{
+			Name: name, Description: d.Function.Description, Parameters: t.params[name],
+			Server: ref.server(), MCPName: ref.original, Annotations: ref.annotations, Confirm: ref.confirm,
+		})
+	}
+	return l
+}
+
 // names returns the declared function names.
 func (t *toolTable) names() map[string]bool {
 	m := make(map[string]bool, len(t.byName))

@@ -25,23 +25,19 @@ func (r *Runner) Resume(ctx context.Context, id string, opts ...CallOption) (*Re
 	return r.Run(ctx, mistral.Inputs{}, append([]CallOption{InConversation(id)}, opts...)...)
 }
 
-// pendingCalls reads the conversation and returns its calls that await an
+// awaiting returns the calls of a conversation's history that await an
 // answer: function calls without a function.result, and calls the API holds
 // for confirmation. Calls the API itself handles after a confirmation
 // (allowed, denied) await nothing from us.
-func (r *Runner) pendingCalls(ctx context.Context, id string) ([]*mistral.FunctionCallEntry, error) {
-	h, err := r.client.GetConversationHistory(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("run: reading conversation %s: %w", id, err)
-	}
+func awaiting(entries mistral.Entries) []*mistral.FunctionCallEntry {
 	answered := map[string]bool{}
-	for _, e := range h.Entries {
+	for _, e := range entries {
 		if fr, ok := e.(*mistral.FunctionResultEntry); ok {
 			answered[fr.ToolCallID] = true
 		}
 	}
 	var out []*mistral.FunctionCallEntry
-	for _, e := range h.Entries {
+	for _, e := range entries {
 		fc, ok := e.(*mistral.FunctionCallEntry)
 		if !ok || answered[fc.ToolCallID] {
 			continue
@@ -50,12 +46,12 @@ func (r *Runner) pendingCalls(ctx context.Context, id string) ([]*mistral.Functi
 			out = append(out, fc)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // prepareResume checks the pending calls of a continued conversation
 // against this Runner and the call's deferral, before anything runs.
-func (r *Runner) prepareResume(tt *toolTable, id string, pending []*mistral.FunctionCallEntry, call callOptions) error {
+func prepareResume(s Settings, tt *toolSpecs, id string, pending []*mistral.FunctionCallEntry, call callOptions) error {
 	if d := call.deferral; d != nil {
 		if err := d.checkTools(tt); err != nil {
 			return err
@@ -91,7 +87,7 @@ func (r *Runner) prepareResume(tt *toolTable, id string, pending []*mistral.Func
 			return fmt.Errorf("%w: conversation %s also awaits %s, which the deferral does not hold", ErrDeferralMismatch, id, strings.Join(extra, ", "))
 		}
 	}
-	if r.cfg.continueOnError {
+	if s.ContinueOnError {
 		return nil // an unknown tool's call gets an error result the model reads
 	}
 	var unknown []string
@@ -121,12 +117,12 @@ func withPrompt(results []mistral.Entry, in mistral.Inputs) mistral.Inputs {
 	return mistral.EntryInputs(results...)
 }
 
-// answer answers the calls of one turn (or a conversation's pending calls):
-// calls waiting for a decision get it (from the call's decisions, or the
-// approver, or the run defers), the others run. It returns the function
-// results, in the calls' order, and the tool confirmations for the next
-// append. A run that must defer returns a *DeferredError.
-func (r *Runner) answer(ctx context.Context, res *Result, tt *toolTable, calls []*mistral.FunctionCallEntry, call callOptions, emit func(mistral.Event) bool) ([]mistral.Entry, []mistral.ToolCallConfirmation, error) {
+// answer answers the calls of one turn (or a conversation's pending calls,
+// turn 0): calls waiting for a decision get it (from the call's decisions,
+// or the approver, or the run defers), the others run. It returns the
+// function results, in the calls' order, and the tool confirmations for the
+// next append. A run that must defer returns a *DeferredError.
+func answer(ctx context.Context, s Settings, st Steps, res *Result, tt *toolSpecs, calls []*mistral.FunctionCallEntry, call callOptions, turn int) ([]mistral.Entry, []mistral.ToolCallConfirmation, error) {
 	fixed := map[string]string{} // results known without running
 	if d := call.deferral; d != nil {
 		for _, ex := range d.Executed {
@@ -134,9 +130,9 @@ func (r *Runner) answer(ctx context.Context, res *Result, tt *toolTable, calls [
 		}
 	}
 	var (
-		toRun    []*mistral.FunctionCallEntry
-		approved = map[string]bool{}
-		conf     []mistral.ToolCallConfirmation
+		b        = &CallBatch{Turn: turn}
+		allow    = map[string]bool{} // confirmations decided, by call
+		ask      = map[string]int{}  // calls put to the approver: index in b.Ask
 		deferred []DeferredCall
 	)
 	for _, c := range calls {
@@ -147,12 +143,10 @@ func (r *Runner) answer(ctx context.Context, res *Result, tt *toolTable, calls [
 		if dec, ok := call.decisions[c.ToolCallID]; ok {
 			switch {
 			case reason == ReasonServerConfirmation:
-				conf = append(conf, confirmation(c.ToolCallID, dec.Allow))
+				allow[c.ToolCallID] = dec.Allow
 			case !dec.Allow:
 				fixed[c.ToolCallID] = denied(dec.Message)
-				if emit != nil && !emit(&FunctionResultEvent{ToolCallID: c.ToolCallID, Name: c.Name, Result: fixed[c.ToolCallID]}) {
-					return nil, nil, errStopped
-				}
+				b.Events = append(b.Events, &FunctionResultEvent{ToolCallID: c.ToolCallID, Name: c.Name, Result: fixed[c.ToolCallID]})
 			default:
 				args, err := mergeArgs(c.Arguments, dec.Arguments)
 				if err != nil {
@@ -160,46 +154,75 @@ func (r *Runner) answer(ctx context.Context, res *Result, tt *toolTable, calls [
 				}
 				cc := *c
 				cc.Arguments = args
-				toRun = append(toRun, &cc)
-				approved[c.ToolCallID] = true
+				b.Calls = append(b.Calls, &cc)
+				b.Approved = append(b.Approved, true)
 			}
 			continue
 		}
 		if reason == "" {
-			toRun = append(toRun, c)
+			b.Calls = append(b.Calls, c)
+			b.Approved = append(b.Approved, false)
 			continue
 		}
 		dc := DeferredCall{ToolCallID: c.ToolCallID, Name: c.Name, Arguments: c.Arguments, Reason: reason}
 		if reason == ReasonConfirmationRequired {
-			dc.Server = tt.byName[c.Name].server()
+			dc.Server = tt.byName[c.Name].Server
 		}
-		if emit != nil && !emit(&ConfirmationRequiredEvent{Call: dc, Reason: reason}) {
-			return nil, nil, errStopped
-		}
+		b.Events = append(b.Events, &ConfirmationRequiredEvent{Call: dc, Reason: reason})
 		switch {
-		case r.cfg.approve == nil:
+		case !s.Approver:
 			deferred = append(deferred, dc)
 		case reason == ReasonServerConfirmation:
-			allow, _ := r.askApprover(ctx, c)
-			conf = append(conf, confirmation(c.ToolCallID, allow))
+			ask[c.ToolCallID] = len(b.Ask)
+			b.Ask = append(b.Ask, c)
 		default:
-			toRun = append(toRun, c) // execCall asks the approver, as for any call
+			// The Steps ask the approver at execution, as for any call.
+			b.Calls = append(b.Calls, c)
+			b.Approved = append(b.Approved, false)
 		}
 	}
-	ran, err := r.execCalls(ctx, tt, toRun, approved, emit)
-	for _, e := range ran {
-		if fr, ok := e.(*mistral.FunctionResultEntry); ok {
-			fixed[fr.ToolCallID] = fr.Result
+	ran, err := st.Execute(ctx, b)
+	var failure error
+	if err == nil {
+		if len(ran.Outcomes) != len(b.Calls) || len(ran.Allowed) != len(b.Ask) {
+			err = fmt.Errorf("run: %d outcomes and %d decisions for %d calls and %d questions", len(ran.Outcomes), len(ran.Allowed), len(b.Calls), len(b.Ask))
+		}
+	}
+	if err == nil {
+		for c, i := range ask {
+			allow[c] = ran.Allowed[i]
+		}
+		for i, c := range b.Calls {
+			o := ran.Outcomes[i]
+			if o.Err != nil && (o.Fatal || !s.ContinueOnError) {
+				// The call stops the run: no result for it; the first names why.
+				if failure == nil {
+					if o.Cancelled {
+						failure = o.Err
+					} else {
+						failure = &ToolError{Tool: c.Name, ToolCallID: c.ToolCallID, Arguments: c.Arguments, Err: o.Err}
+					}
+				}
+				continue
+			}
+			fixed[c.ToolCallID] = resultText(c, o)
 		}
 	}
 	results := make([]mistral.Entry, 0, len(calls))
+	var conf []mistral.ToolCallConfirmation
 	for _, c := range calls {
 		if text, ok := fixed[c.ToolCallID]; ok {
 			results = append(results, mistral.NewFunctionResult(c.ToolCallID, text))
 		}
+		if a, ok := allow[c.ToolCallID]; ok {
+			conf = append(conf, confirmation(c.ToolCallID, a))
+		}
 	}
 	if err != nil {
 		return results, nil, err
+	}
+	if failure != nil {
+		return results, nil, failure
 	}
 	if len(deferred) > 0 {
 		d := &Deferral{Version: deferralVersion, ConversationID: res.ConversationID, Calls: deferred}

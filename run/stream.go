@@ -58,7 +58,7 @@ func (r *Runner) Stream(ctx context.Context, inputs mistral.Inputs, opts ...Call
 }
 
 // streamTurn forwards one turn's events and rebuilds its output entries.
-func (r *Runner) streamTurn(res *Result, events iter.Seq2[mistral.Event, error], emit func(mistral.Event) bool) (mistral.Entries, mistral.Usage, error) {
+func streamTurn(out *TurnOutput, events iter.Seq2[mistral.Event, error], emit func(mistral.Event) bool) (mistral.Entries, mistral.Usage, error) {
 	var acc accumulator
 	var usage mistral.Usage
 	for ev, err := range events {
@@ -67,7 +67,7 @@ func (r *Runner) streamTurn(res *Result, events iter.Seq2[mistral.Event, error],
 		}
 		switch ev := ev.(type) {
 		case *mistral.ResponseStartedEvent:
-			res.ConversationID = ev.ConversationID
+			out.ConversationID = ev.ConversationID
 		case *mistral.ResponseDoneEvent:
 			usage = ev.Usage
 		default:

@@ -68,23 +68,15 @@ type FunctionResultEvent struct {
 // EventType implements mistral.Event.
 func (*FunctionResultEvent) EventType() string { return mistral.EntryTypeFunctionResult }
 
-// callOutcome is one executed call.
-type callOutcome struct {
-	text  string
-	err   error // a failure; with continue-on-error it becomes text
-	fatal bool  // the failure stops the run
-}
-
 // execCalls runs the calls of one turn, at most r.cfg.parallelism at once,
-// and returns their function.result entries in the calls' order. emit, if
-// not nil, receives start and result events; it is only called from this
-// goroutine. A failure that stops the run comes back as a *ToolError, with
-// the results of the calls that succeeded.
+// and returns their outcomes in the calls' order. emit, if not nil, receives
+// start and result events; it is only called from this goroutine. A
+// consumer that stops iterating gives errStopped.
 //
-// approved names calls already decided (WithDecisions): the approver is
-// not asked again.
-func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.FunctionCallEntry, approved map[string]bool, emit func(mistral.Event) bool) ([]mistral.Entry, error) {
-	outcomes := make([]callOutcome, len(calls))
+// approved tells calls already decided (WithDecisions): the approver is not
+// asked again.
+func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.FunctionCallEntry, approved []bool, emit func(mistral.Event) bool) ([]CallOutcome, error) {
+	outcomes := make([]CallOutcome, len(calls))
 	type note struct {
 		i     int
 		start bool
@@ -98,13 +90,13 @@ func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
-				outcomes[i] = callOutcome{err: ctx.Err(), fatal: true}
+				outcomes[i] = CallOutcome{Err: ctx.Err(), Fatal: true}
 				notes <- note{i: i}
 				return
 			}
 			defer func() { <-sem }()
 			notes <- note{i: i, start: true}
-			outcomes[i] = r.execCall(ctx, tt, call, approved[call.ToolCallID])
+			outcomes[i] = r.execCall(ctx, tt, call, i < len(approved) && approved[i])
 			notes <- note{i: i}
 		}()
 	}
@@ -136,7 +128,7 @@ func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.
 			ev = &ToolStartedEvent{ToolCallID: c.ToolCallID, Name: c.Name, Arguments: c.Arguments}
 		} else {
 			o := outcomes[n.i]
-			ev = &FunctionResultEvent{ToolCallID: c.ToolCallID, Name: c.Name, Result: r.resultText(c, o), Err: o.err}
+			ev = &FunctionResultEvent{ToolCallID: c.ToolCallID, Name: c.Name, Result: resultText(c, o), Err: o.Err}
 		}
 		if !emit(ev) {
 			// The consumer left: cancel the calls still running, then wait
@@ -148,35 +140,18 @@ func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.
 	if stopped {
 		return nil, errStopped
 	}
-	results := make([]mistral.Entry, 0, len(calls))
-	var failure error
-	for i, c := range calls {
-		o := outcomes[i]
-		if o.err != nil && (o.fatal || !r.cfg.continueOnError) {
-			// The call stops the run: no result for it; the first names why.
-			if failure == nil {
-				if ctxErr := context.Cause(ctx); ctxErr != nil && errors.Is(o.err, ctxErr) {
-					failure = o.err
-				} else {
-					failure = &ToolError{Tool: c.Name, ToolCallID: c.ToolCallID, Arguments: c.Arguments, Err: o.err}
-				}
+	if ctxErr := context.Cause(ctx); ctxErr != nil {
+		for i := range outcomes {
+			if o := &outcomes[i]; o.Err != nil && errors.Is(o.Err, ctxErr) {
+				o.Cancelled = true
 			}
-			continue
 		}
-		results = append(results, mistral.NewFunctionResult(c.ToolCallID, r.resultText(c, o)))
 	}
-	return results, failure
-}
-
-func (r *Runner) resultText(c *mistral.FunctionCallEntry, o callOutcome) string {
-	if o.err != nil {
-		return fmt.Sprintf("Error while executing %s: %v", c.Name, o.err)
-	}
-	return o.text
+	return outcomes, nil
 }
 
 // execCall runs one call: approval, hooks, span, the call itself.
-func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.FunctionCallEntry, approved bool) callOutcome {
+func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.FunctionCallEntry, approved bool) CallOutcome {
 	ref, known := tt.byName[c.Name]
 	tc := ToolCall{ID: c.ToolCallID, Name: c.Name, Arguments: json.RawMessage(c.Arguments), Server: ref.server(), Annotations: ref.annotations}
 	ctx, span := r.tracer.Start(ctx, "execute_tool "+c.Name, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(
@@ -191,40 +166,40 @@ func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.Functio
 	if h := r.cfg.hooks.OnToolStart; h != nil {
 		h(ctx, tc)
 	}
-	var o callOutcome
+	var o CallOutcome
 	denied := false
 	switch {
 	case !known:
-		o.err = fmt.Errorf("%w %q", ErrUnknownTool, c.Name)
+		o.Err = fmt.Errorf("%w %q", ErrUnknownTool, c.Name)
 	case r.cfg.approve != nil && !approved:
 		if allow, reason := r.cfg.approve(ctx, tc); !allow {
 			denied = true
 			if reason == "" {
 				reason = "not approved"
 			}
-			o.text = "Tool call denied: " + reason
+			o.Text = "Tool call denied: " + reason
 		}
 	}
-	if o.err == nil && !denied {
+	if o.Err == nil && !denied {
 		if ref.fn != nil {
-			o.text, o.err = r.callFunction(ctx, ref.fn, c.Arguments)
+			o.Text, o.Err = r.callFunction(ctx, ref.fn, c.Arguments)
 		} else {
-			o.text, o.err, o.fatal = r.callMCP(ctx, ref, c.Arguments)
+			o.Text, o.Err, o.Fatal = r.callMCP(ctx, ref, c.Arguments)
 		}
 	}
-	if ctx.Err() != nil && o.err != nil {
-		o.fatal = true // a cancelled run is not the tool's failure
+	if ctx.Err() != nil && o.Err != nil {
+		o.Fatal = true // a cancelled run is not the tool's failure
 	}
 	dur := time.Since(start)
-	if o.err != nil {
-		span.SetStatus(codes.Error, o.err.Error())
-		span.SetAttributes(attribute.String("error.type", errorType(o.err)))
-		r.log.LogAttrs(ctx, slog.LevelWarn, "tool call failed", slog.String("tool", c.Name), slog.String("tool_call_id", c.ToolCallID), slog.Any("error", o.err))
+	if o.Err != nil {
+		span.SetStatus(codes.Error, o.Err.Error())
+		span.SetAttributes(attribute.String("error.type", errorType(o.Err)))
+		r.log.LogAttrs(ctx, slog.LevelWarn, "tool call failed", slog.String("tool", c.Name), slog.String("tool_call_id", c.ToolCallID), slog.Any("error", o.Err))
 	} else {
 		r.log.LogAttrs(ctx, slog.LevelDebug, "tool call", slog.String("tool", c.Name), slog.Duration("took", dur), slog.Bool("denied", denied))
 	}
 	if h := r.cfg.hooks.OnToolEnd; h != nil {
-		h(ctx, tc, ToolOutcome{Result: r.resultText(c, o), Err: o.err, Denied: denied, Duration: dur})
+		h(ctx, tc, ToolOutcome{Result: resultText(c, o), Err: o.Err, Denied: denied, Duration: dur})
 	}
 	return o
 }
