@@ -61,6 +61,7 @@ type options struct {
 
 	// stdio
 	env              map[string]string
+	inheritEnv       bool
 	dir              string
 	stderrLimit      int
 	terminateTimeout time.Duration

@@ -21,7 +21,9 @@ const waitDelay = 2 * time.Second
 // NewStdio returns a client for a server started as a subprocess, speaking
 // MCP over its stdin and stdout. command is run directly (looked up in PATH
 // if it has no slash), never through a shell, with args; [WithEnv] and
-// [WithDir] set its environment and working directory. Its stderr is kept in
+// [WithDir] set its environment and working directory. It inherits only a
+// safe set of the client's environment (HOME, PATH, …; not API keys), as
+// the MCP reference SDKs do: see [WithInheritEnv]. Its stderr is kept in
 // a bounded buffer (see [Client.Stderr], [WithStderrLimit]) and shown in
 // errors. The process is started by [Client.Connect] with exec.Command, not
 // exec.CommandContext: cancelling a context never kills a connected server;
@@ -37,16 +39,7 @@ func NewStdio(command string, args []string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec := stdioCommand{command: command, args: slices.Clone(args), env: os.Environ(), dir: o.dir}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range o.env {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		spec.env = append(spec.env, k+"="+o.env[k]) // later entries win in os/exec
-	}
+	spec := stdioCommand{command: command, args: slices.Clone(args), env: stdioEnv(o.inheritEnv, o.env), dir: o.dir}
 	c := newClient(filepath.Base(command), o, func(ctx context.Context, c *Client) (*mcp.ClientSession, *hooks, error) {
 		return c.dialStdio(ctx, spec)
 	})
@@ -58,7 +51,7 @@ func NewStdio(command string, args []string, opts ...Option) (*Client, error) {
 type stdioCommand struct {
 	command string
 	args    []string
-	env     []string // complete: the client's environment with WithEnv over it
+	env     []string // complete: the safe set (or WithInheritEnv's all) with WithEnv over it
 	dir     string   // "" for the client's
 }
 
@@ -114,8 +107,9 @@ func (c *Client) dialStdio(ctx context.Context, spec stdioCommand) (*mcp.ClientS
 	return cs, h, nil
 }
 
-// WithEnv sets environment variables of a stdio server, merged over the
-// client's own environment (later WithEnv calls add to earlier ones). A
+// WithEnv sets environment variables of a stdio server, over the few it
+// inherits from the client (see [WithInheritEnv]; later WithEnv calls add
+// to earlier ones). A
 // name that is empty or contains '=' or NUL is an error. Stdio only.
 func WithEnv(env map[string]string) Option {
 	return func(o *options) error {

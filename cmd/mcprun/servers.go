@@ -142,6 +142,9 @@ func hasAuthHeader(h map[string]string) bool {
 func (f *serverFlags) newClient(kind mcpconfig.Transport, s mcpconfig.Server, opts []mcpclient.Option) (*mcpclient.Client, error) {
 	if kind == mcpconfig.Stdio {
 		opts = append(opts, mcpclient.WithEnv(s.Env))
+		if s.InheritEnv {
+			opts = append(opts, mcpclient.WithInheritEnv())
+		}
 		if s.Cwd != "" {
 			opts = append(opts, mcpclient.WithDir(s.Cwd))
 		}

@@ -317,6 +317,9 @@ func (f *File) resolvePaths() error {
 	}
 	for i := range f.Servers {
 		s := &f.Servers[i]
+		if err := envFileInside(dir, s.EnvFile); err != nil {
+			return &Error{File: f.Path, Key: s.Name + ".envFile", Msg: err.Error(), Err: err}
+		}
 		s.EnvFile = abs(s.EnvFile)
 		s.Cwd = abs(s.Cwd)
 		if s.OAuth != nil {

@@ -41,7 +41,7 @@ var (
 		// mcprun.json: what Claude, Cursor and VS Code write, and
 		// mcprun's own keys.
 		FormatMcprun: {
-			keys:     []string{"type", "command", "args", "env", "envFile", "cwd", "url", "headers", "disabled", "oauth", "timeout"},
+			keys:     append([]string{"type", "command", "args", "env", "envFile", "cwd", "url", "headers", "disabled", "oauth", "timeout"}, mcprunKeys...),
 			urls:     map[string]Transport{"url": Auto},
 			typeKeys: []string{"type"}, disabled: "disabled", timeout: mcprunTimeout, oauth: true,
 		},
@@ -227,6 +227,11 @@ func readEntry(r *reader, file *File, x *expander, v variant, path, name string,
 		}
 		if s.Transport == Stdio {
 			return r.errorf(path+".oauth", "a stdio server has no OAuth")
+		}
+	}
+	if v.oauth { // mcprun.json's own keys
+		if err := readMcprunKeys(r, o, path, &s); err != nil {
+			return err
 		}
 	}
 	if err := x.server(path, &s); err != nil {

@@ -38,6 +38,13 @@ type Server struct {
 	// hidden (Gemini's includeTools/excludeTools, Codex's enabled_tools/
 	// disabled_tools, Windsurf's disabledTools, Goose's available_tools).
 	Allow, Deny []string
+	// mcprun.json only: InheritEnv passes a stdio server mcprun's whole
+	// environment (by default it gets HOME, PATH and a few others, plus
+	// Env); Trusted lets the server's read-only tool annotations skip
+	// --confirm; Sampling bounds what it may ask of the model.
+	InheritEnv bool
+	Trusted    bool
+	Sampling   *Sampling
 }
 
 // ClientCredentials are a pre-registered OAuth client's credentials: a
