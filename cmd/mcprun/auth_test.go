@@ -73,10 +73,11 @@ func TestAuthLoginStatusRunLogout(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "mcprun") || logins != 1 {
 		t.Fatalf("auto transport: exit %d %q %q (logins %d)", code, stdout, stderr, logins)
 	}
-	code, stdout, _ = cliWith(t, env, browse, "auth", "logout", server)
+	code, stdout, stderr = cliWith(t, env, browse, "auth", "logout", server)
 	if code != 0 || !strings.Contains(stdout, "logged out") {
-		t.Fatalf("logout: exit %d %q", code, stdout)
+		t.Fatalf("logout: exit %d %q %q", code, stdout, stderr)
 	}
+	t.Logf("logout: %q %q", stdout, stderr)
 	code, stdout, _ = cliWith(t, env, browse, "auth", "status")
 	if code != 0 || !strings.Contains(stdout, "no logins stored") {
 		t.Fatalf("status after logout: %q", stdout)

@@ -154,6 +154,7 @@ func (a *app) authCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if args[0] == "logout" {
+		a.revokeLogins(ctx, store, target)
 		if err := store.Delete(ctx, target); err != nil && !errors.Is(err, oauth.ErrNotFound) {
 			return err
 		}

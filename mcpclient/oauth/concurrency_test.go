@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -175,5 +176,26 @@ func TestTwoProcessesRefreshOneLogin(t *testing.T) {
 	}
 	if rec := m[StoreKey(server, nil)]; !as.valid(rec) {
 		t.Errorf("the stored login is no longer valid: %+v", rec.Token)
+	}
+}
+
+// A token file others can read is reported, not silently passed over for
+// a new login.
+func TestLooseTokenFileReported(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	store := NewFileStore(path)
+	ctx := ctxT(t)
+	if err := store.Save(ctx, &Record{Server: "https://mcp.example/mcp", Token: &oauth2.Token{AccessToken: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := NewHandler("https://mcp.example/mcp", testRedirect, (&RedirectFollower{}).Fetch, WithStore(store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.TokenSource(ctx); !errors.Is(err, ErrInsecureFile) || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("TokenSource with a 0644 token file: %v, want ErrInsecureFile", err)
 	}
 }

@@ -41,6 +41,7 @@ type Handler struct {
 	mu        sync.Mutex
 	rec       *Record
 	loaded    bool
+	loadErr   error              // a store refusing to be read as it is (ErrInsecureFile)
 	ts        oauth2.TokenSource // persisting token source, nil before login
 	inner     *auth.AuthorizationCodeHandler
 	innerReg  *Registration
@@ -104,7 +105,10 @@ func (h *Handler) load(ctx context.Context) {
 	h.rec = &Record{Server: h.serverURL, Scopes: h.cfg.scopes}
 	rec, err := h.cfg.store.Load(ctx, h.serverURL, h.cfg.scopes)
 	if err != nil {
-		if !errors.Is(err, ErrNotFound) {
+		if errors.Is(err, ErrInsecureFile) {
+			// Not silently a new login: say why the stored one is not used.
+			h.loadErr = err
+		} else if !errors.Is(err, ErrNotFound) {
 			h.log.Warn("oauth: reading stored credentials", "store", h.cfg.store.Name(), "err", sanitize(err))
 		}
 		return
@@ -230,6 +234,9 @@ func (h *Handler) TokenSource(ctx context.Context) (oauth2.TokenSource, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.load(ctx)
+	if h.loadErr != nil {
+		return nil, h.loadErr
+	}
 	if h.ts == nil {
 		return nil, nil
 	}

@@ -172,3 +172,38 @@ func FuzzLegacyMetadata(f *testing.F) {
 		}
 	})
 }
+
+func TestRevoke(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/.well-known/oauth-authorization-server":
+			writeJSON(w, http.StatusOK, map[string]any{
+				"issuer": srv.URL, "authorization_endpoint": srv.URL + "/a", "token_endpoint": srv.URL + "/t",
+				"revocation_endpoint": srv.URL + "/revoke", "code_challenge_methods_supported": []string{"S256"},
+			})
+		case "/revoke":
+			_ = r.ParseForm()
+			id, secret, _ := r.BasicAuth()
+			mu.Lock()
+			got = append(got, r.Form.Get("token_type_hint")+"="+r.Form.Get("token")+" as "+id+":"+secret)
+			mu.Unlock()
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	rec := &Record{
+		Server: "https://mcp.example/mcp",
+		Token:  &oauth2.Token{AccessToken: "at", RefreshToken: "rt"},
+		Client: &Registration{Issuer: srv.URL, ClientID: "cid", ClientSecret: "cs", AuthMethod: "client_secret_basic"},
+	}
+	if err := Revoke(ctxT(t), rec); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"refresh_token=rt as cid:cs", "access_token=at as cid:cs"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("revocation requests %q, want %q", got, want)
+	}
+}

@@ -69,7 +69,8 @@ type TokenStore interface {
 // refreshed and rewritten, across processes: [Handler] refreshes through it,
 // so that two processes sharing a login with rotating refresh tokens never
 // both spend the same refresh token, and a refresh one of them already did
-// is used by the other. [FileStore] and [MemoryStore] implement it.
+// is used by the other. [FileStore], [MemoryStore] and the keyring
+// package's Store implement it.
 type Updater interface {
 	// Update calls fn with the record stored for server and scopes now (nil
 	// if none), holding the store until fn returns, and saves the record

@@ -10,12 +10,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sync"
 
 	"github.com/zalando/go-keyring"
 	"golang.org/x/oauth2"
 
+	"github.com/mcprun/mcprun/internal/filelock"
 	"github.com/mcprun/mcprun/mcpclient/oauth"
 )
 
@@ -97,8 +99,52 @@ func (s *Store) get(key string) (*oauth.Record, error) {
 
 // Save implements oauth.TokenStore. The access token is dropped.
 func (s *Store) Save(_ context.Context, rec *oauth.Record) error {
+	b, err := encode(rec)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.setLocked(rec.Server, rec.Scopes, b)
+}
+
+// Update implements oauth.Updater: it holds a lock file beside the
+// token file ($XDG_CONFIG_HOME/mcprun/keyring-SERVICE.lock), so that
+// processes sharing the keyring refresh a login one at a time.
+func (s *Store) Update(ctx context.Context, server string, scopes []string, fn func(cur *oauth.Record) (*oauth.Record, error)) error {
+	p, err := oauth.DefaultFilePath()
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	unlock, err := filelock.Lock(ctx, filepath.Join(filepath.Dir(p), "keyring-"+s.service+".lock"))
+	if err != nil {
+		return fmt.Errorf("oauth: %w", err)
+	}
+	defer unlock()
+	cur, err := s.get(oauth.StoreKey(server, scopes))
+	if errors.Is(err, oauth.ErrNotFound) {
+		cur, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	rec, err := fn(cur)
+	if err != nil || rec == nil {
+		return err
+	}
+	b, err := encode(rec)
+	if err != nil {
+		return err
+	}
+	return s.setLocked(rec.Server, rec.Scopes, b)
+}
+
+// encode is what the keyring keeps of rec: no access token.
+func encode(rec *oauth.Record) ([]byte, error) {
 	if rec == nil || rec.Server == "" {
-		return errors.New("oauth: record without server")
+		return nil, errors.New("oauth: record without server")
 	}
 	slim := *rec
 	if rec.Token != nil {
@@ -110,14 +156,17 @@ func (s *Store) Save(_ context.Context, rec *oauth.Record) error {
 	}
 	b, err := json.Marshal(&slim)
 	if err != nil {
-		return fmt.Errorf("oauth: encoding record: %w", err)
+		return nil, fmt.Errorf("oauth: encoding record: %w", err)
 	}
 	if len(b) > keyringLimit {
-		return fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(b), keyringLimit)
+		return nil, fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(b), keyringLimit)
 	}
-	key := oauth.StoreKey(rec.Server, rec.Scopes)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	return b, nil
+}
+
+// setLocked stores an encoded record and indexes it. Called with s.mu held.
+func (s *Store) setLocked(server string, scopes []string, b []byte) error {
+	key := oauth.StoreKey(server, scopes)
 	keys, err := s.index()
 	if err != nil {
 		return err
