@@ -62,6 +62,9 @@ func (a *app) chatCmd(ctx context.Context, args []string) error {
 			// One failed turn does not end the chat; the conversation goes on.
 			fmt.Fprintf(a.stderr, "mcprun: %s\n", oneLine(err.Error()))
 			if ctx.Err() != nil {
+				if conversation != "" {
+					fmt.Fprintf(a.stderr, "mcprun: conversation %s; continue with:\n  %s\n", conversation, resumeCommand("chat", args, conversation))
+				}
 				return ctx.Err()
 			}
 		}

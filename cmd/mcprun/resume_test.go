@@ -137,7 +137,7 @@ func TestInterruptPrintsIDThenResumeAnswersOnce(t *testing.T) {
 	s := mistraltest.NewServer(sleepThenAnswer(1500, turns))
 	defer s.Close()
 	start := time.Now()
-	code, stdout, stderr := interrupt(t, s, syscall.SIGINT, turns, "run", "--stdio", bin, "--max-turns", "4", "take a nap")
+	code, stdout, stderr := interrupt(t, s, syscall.SIGINT, turns, "run", "--stdio", bin, "--max-turns", "4", "--instructions", "don't wake me", "take a nap")
 	if code != 130 {
 		t.Fatalf("exit %d, want 130; stderr %q", code, stderr)
 	}
@@ -155,7 +155,11 @@ func TestInterruptPrintsIDThenResumeAnswersOnce(t *testing.T) {
 		t.Errorf("server processes outlive the interrupted run: %v", kids)
 	}
 	// The printed command, run as printed, finishes the conversation.
-	code, stdout, stderr = cli(t, apiEnv(s), "run", "--stdio", bin, "--max-turns", "4", "--conversation", m[2])
+	words, err := splitWords(m[1], func(string) string { return "" })
+	if err != nil || words[0] != "mcprun" {
+		t.Fatalf("%q: %v", m[1], err)
+	}
+	code, stdout, stderr = cli(t, apiEnv(s), words[1:]...)
 	if code != 0 || stdout != "woke: slept\n" {
 		t.Fatalf("resume: exit %d %q %q", code, stdout, stderr)
 	}
