@@ -30,6 +30,7 @@ var commandExamples = map[string]string{
 	"auth status":   `mcprun auth status`,
 	"auth logout":   `mcprun auth logout https://mcp.example.com/mcp`,
 	"config check":  `mcprun config check .vscode/mcp.json`,
+	"trust":         `mcprun trust ./mcprun.json`,
 	"mock-server": `mcprun mock-server --addr 127.0.0.1:8089 &
   MISTRAL_API_KEY=any MISTRAL_SERVER_URL=http://127.0.0.1:8089 mcprun run "hello"`,
 }
@@ -119,7 +120,7 @@ func (a *app) helpCmd(ctx context.Context, args []string) int {
 
 // commands are the commands `mcprun help` knows; TestHelpKnowsEveryCommand
 // keeps the list and the usage text in step.
-var commands = strings.Fields("run chat demo tools call config agents approve auth mock-server")
+var commands = strings.Fields("run chat demo tools call config trust agents approve auth mock-server")
 
 func knownCommand(cmd string) bool { return slices.Contains(commands, cmd) }
 

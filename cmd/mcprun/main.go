@@ -69,6 +69,7 @@ Usage:
   mcprun call [flags] SERVER TOOL JSON   call one tool directly
   mcprun agents create|list [flags]      create or list agents
   mcprun config check FILE               show what an MCP config file (any client's format) would start
+  mcprun trust [FILE]                    let ./mcprun.json (or FILE), as it is now, start its servers without --config
   mcprun approve [flags] ID              continue a run that run --defer stopped at calls needing approval
   mcprun auth login|status|logout        log in to OAuth-protected MCP servers (tokens kept in the OS keyring or a 0600 file)
   mcprun mock-server [--addr ADDR]       serve mistraltest, a scripted stand-in for the Mistral API
@@ -106,6 +107,8 @@ func (a *app) main(ctx context.Context, args []string) int {
 		err = a.approveCmd(ctx, rest)
 	case "config":
 		err = a.configCmd(ctx, rest)
+	case "trust":
+		err = a.trustCmd(ctx, rest)
 	case "mock-server":
 		err = a.mockServerCmd(ctx, rest)
 	case "help":

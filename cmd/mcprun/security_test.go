@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A plain-HTTP API base URL to another host would carry the key in clear:
@@ -56,5 +58,79 @@ func TestStdioServerEnvironment(t *testing.T) {
 		if !strings.Contains(stderr, c.want) {
 			t.Errorf("%s: the server saw %q, want %q", c.entry, stderr, c.want)
 		}
+	}
+}
+
+// cliAt runs mcprun in dir with stdin answering questions, as a terminal
+// (interactive) or not.
+func cliAt(t *testing.T, dir string, env map[string]string, stdin string, interactive bool, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Chdir(dir)
+	var out, errOut syncBuffer
+	a := &app{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }, stdinTerminal: &interactive}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	code = a.main(ctx, args)
+	return code, out.String(), errOut.String()
+}
+
+// A cloned repository's ./mcprun.json starts nothing until the user
+// trusted it as it is: without a terminal it is refused in one line; asked,
+// "n" starts nothing and "y" remembers it; a change asks again; `mcprun
+// trust` trusts it; --config is the user's own choice.
+func TestProjectConfigTrust(t *testing.T) {
+	repo := t.TempDir()
+	env := map[string]string{"XDG_CONFIG_HOME": t.TempDir(), "GITHUB_TOKEN": "ghp-the-token"}
+	cfg := filepath.Join(repo, "mcprun.json")
+	write := func(extra string) {
+		t.Helper()
+		data := `{"mcpServers": {"weather": {"command": "` + weatherServer + `"` + extra + `}}}`
+		if err := os.WriteFile(cfg, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	started := func(stdout string) bool { return strings.Contains(stdout, "get_weather") }
+	write("")
+
+	code, stdout, stderr := cliAt(t, repo, env, "", false, "tools")
+	if code != 1 || started(stdout) || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "mcprun trust mcprun.json") || !strings.Contains(stderr, "--config") {
+		t.Fatalf("untrusted, no terminal: exit %d %q %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = cliAt(t, repo, env, "n\n", true, "tools")
+	if code != 1 || started(stdout) || !strings.Contains(stderr, weatherServer) {
+		t.Fatalf("untrusted, answered n: exit %d %q %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = cliAt(t, repo, env, "y\n", true, "tools")
+	if code != 0 || !started(stdout) {
+		t.Fatalf("untrusted, answered y: exit %d %q %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = cliAt(t, repo, env, "", false, "tools")
+	if code != 0 || !started(stdout) {
+		t.Fatalf("trusted: exit %d %q %q", code, stdout, stderr)
+	}
+
+	// Changed after the trust: asked again, and the question shows where
+	// the token would go (as a variable, not its value).
+	write(`, "env": {"TOKEN": "${GITHUB_TOKEN}"}`)
+	code, stdout, stderr = cliAt(t, repo, env, "", false, "tools")
+	if code != 1 || started(stdout) || !strings.Contains(stderr, "changed since you trusted it") {
+		t.Fatalf("changed, no terminal: exit %d %q %q", code, stdout, stderr)
+	}
+	code, _, stderr = cliAt(t, repo, env, "no\n", true, "tools")
+	if code != 1 || !strings.Contains(stderr, "TOKEN=${GITHUB_TOKEN}") || strings.Contains(stderr, "ghp-the-token") {
+		t.Fatalf("changed, asked: exit %d %q", code, stderr)
+	}
+	code, stdout, stderr = cliAt(t, repo, env, "", false, "trust")
+	if code != 0 || !strings.Contains(stdout, "trusted mcprun.json") {
+		t.Fatalf("mcprun trust: exit %d %q %q", code, stdout, stderr)
+	}
+	if code, stdout, stderr = cliAt(t, repo, env, "", false, "tools"); code != 0 || !started(stdout) {
+		t.Fatalf("after mcprun trust: exit %d %q %q", code, stdout, stderr)
+	}
+
+	// Named with --config, a file runs without being trusted.
+	write(`, "args": []`)
+	if code, stdout, stderr = cliAt(t, repo, env, "", false, "tools", "--config", "mcprun.json"); code != 0 || !started(stdout) {
+		t.Fatalf("--config: exit %d %q %q", code, stdout, stderr)
 	}
 }

@@ -49,6 +49,13 @@ func (a *app) servers(f *serverFlags) ([]mcpconfig.Server, error) {
 	path, isDefault := f.config, false
 	if path == "" {
 		path, isDefault = "mcprun.json", true
+		// Bounded: remembering a trust waits for the list's lock.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := a.checkTrust(ctx, path, f)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
 	}
 	file, err := a.loadConfig(path, isDefault, f)
 	if err != nil {
