@@ -31,7 +31,8 @@ func (a *app) demoCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	prompt := strings.Join(fs.Args(), " ")
-	if prompt == "" {
+	f.command, f.flagArgs = "demo", args[:len(args)-len(fs.Args())]
+	if prompt == "" && f.conversation == "" {
 		prompt = demoPrompt
 	}
 	if len(f.servers.stdio)+len(f.servers.sse)+len(f.servers.http) == 0 && f.servers.config == "" {

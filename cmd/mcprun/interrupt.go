@@ -19,7 +19,15 @@ import (
 // the exit status says which signal (128 + its number, as shells do).
 type interruptError struct{ sig os.Signal }
 
-func (e *interruptError) Error() string { return "interrupted by " + e.sig.String() }
+func (e *interruptError) Error() string {
+	switch e.sig {
+	case syscall.SIGTERM:
+		return "terminated (SIGTERM)"
+	case os.Interrupt:
+		return "interrupted (SIGINT)"
+	}
+	return "stopped by " + e.sig.String()
+}
 
 // exitCode is 130 after SIGINT, 143 after SIGTERM.
 func (e *interruptError) exitCode() int {
@@ -99,7 +107,11 @@ func (a *app) reportStopped(ctx context.Context, f *runFlags, flagArgs []string,
 	} else {
 		fmt.Fprintf(a.stderr, "mcprun: %s; conversation %s. Continue with:\n", what, res.ConversationID)
 	}
-	fmt.Fprintf(a.stderr, "  %s\n", resumeCommand("run", flagArgs, res.ConversationID))
+	cmd := "run"
+	if f.command != "" {
+		cmd = f.command
+	}
+	fmt.Fprintf(a.stderr, "  %s\n", resumeCommand(cmd, flagArgs, res.ConversationID))
 }
 
 // printPartialJSON prints what --json prints for a finished run, with the

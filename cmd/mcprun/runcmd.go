@@ -42,6 +42,7 @@ type runFlags struct {
 	timeout         time.Duration // --timeout: bounds the whole run
 	showEntries     bool          // print every output entry, then the structured output (demo)
 	flagArgs        []string      // the flags as given, for the command that resumes
+	command         string        // the command that resumes: "run" unless set ("demo")
 }
 
 func (f *runFlags) register(a *app, name string) *flag.FlagSet {
