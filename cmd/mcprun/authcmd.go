@@ -172,10 +172,11 @@ func (a *app) authCmd(ctx context.Context, args []string) error {
 	defer done()
 	opts := []mcpclient.Option{mcpclient.WithConnectTimeout(loginTimeout)}
 	if kind == "sse" {
-		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.SSE), mcpclient.WithRoundTripper(h.Transport))
+		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.SSE))
 	} else {
-		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.Streamable), mcpclient.WithOAuthHandler(h))
+		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.Streamable))
 	}
+	opts = append(opts, mcpclient.WithOAuthHandler(h))
 	c, err := mcpclient.NewHTTP(target, opts...)
 	if err != nil {
 		return fmt.Errorf("login to %s: %w", target, err)

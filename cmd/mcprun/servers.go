@@ -4,13 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/modelcontextprotocol/go-sdk/auth"
 
 	"github.com/mcprun/mcprun/internal/mcpconfig"
 	"github.com/mcprun/mcprun/mcpclient"
@@ -115,14 +112,14 @@ func (a *app) client(ctx context.Context, f *serverFlags, s mcpconfig.Server, op
 		if err != nil {
 			return nil, nil, err
 		}
-		opts = append(opts, authOption(kind, h))
+		opts = append(opts, mcpclient.WithOAuthHandler(h)) // both transports
 	} else if kind != mcpconfig.Stdio && !hasAuthHeader(s.Headers) {
 		h, release, err := a.oauthFor(ctx, s.URL, nil)
 		if err != nil {
 			return nil, nil, err
 		}
 		done = release
-		opts = append(opts, authOption(kind, h))
+		opts = append(opts, mcpclient.WithOAuthHandler(h)) // both transports
 		if a.terminal {
 			opts = append(opts, mcpclient.WithConnectTimeout(loginTimeout)) // a person may be logging in
 		}
@@ -192,19 +189,6 @@ func clientCredentialsHandler(s mcpconfig.Server) (*oauth.ClientCredentialsHandl
 		return nil, fmt.Errorf("server %q: %w", s.Name, err)
 	}
 	return h, nil
-}
-
-// authOption puts an OAuth handler where the transport takes it: the
-// Streamable HTTP transport's OAuth slot, or, for SSE and for a URL that may
-// fall back to SSE (NewHTTP), a RoundTripper that serves both.
-func authOption(kind mcpconfig.Transport, h interface {
-	auth.OAuthHandler
-	Transport(http.RoundTripper) http.RoundTripper
-}) mcpclient.Option {
-	if kind == mcpconfig.HTTP {
-		return mcpclient.WithOAuthHandler(h)
-	}
-	return mcpclient.WithRoundTripper(h.Transport)
 }
 
 func formatList() string {

@@ -29,9 +29,8 @@ import (
 // ClientCredentialsHandler implements the go-sdk's auth.OAuthHandler with
 // the OAuth client credentials grant (RFC 6749 §4.4; the MCP extension
 // SEP-1046), for machine-to-machine clients: no user, no browser, no
-// registration. Hand it to mcpclient.WithOAuthHandler, or its
-// [ClientCredentialsHandler.Transport] to mcpclient.WithRoundTripper for the
-// legacy SSE transport.
+// registration. Hand it to mcpclient.WithOAuthHandler (which serves both
+// HTTP transports).
 //
 // On a 401 (or a 403 insufficient_scope) it discovers the server's
 // protected-resource metadata and authorization server metadata as
@@ -128,13 +127,6 @@ func (h *ClientCredentialsHandler) TokenSource(context.Context) (oauth2.TokenSou
 		return nil, nil
 	}
 	return h.ts, nil
-}
-
-// Transport returns a RoundTripper that authenticates requests through h,
-// for transports without an OAuth handler slot (legacy SSE: pass it to
-// mcpclient.WithRoundTripper); see [Handler.Transport].
-func (h *ClientCredentialsHandler) Transport(base http.RoundTripper) http.RoundTripper {
-	return newRoundTripper(h, base)
 }
 
 // Authorize implements auth.OAuthHandler. On a 401 it runs the client

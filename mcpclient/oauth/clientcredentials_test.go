@@ -283,7 +283,7 @@ func TestClientCredentialsSSETransport(t *testing.T) {
 	secret := f.addSecretClient("svc")
 	u := f.rs.URL + "/sse"
 	h := newCCHandler(t, u, "svc", nil, WithClientSecret(secret))
-	c := mustClient(mcpclient.NewHTTP(u, mcpclient.WithHTTPTransport(mcpclient.SSE), mcpclient.WithRoundTripper(h.Transport)))
+	c := mustClient(mcpclient.NewHTTP(u, mcpclient.WithHTTPTransport(mcpclient.SSE), mcpclient.WithOAuthHandler(h)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)

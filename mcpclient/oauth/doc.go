@@ -3,12 +3,11 @@
 //
 // The easy path is a [Handler]: it wraps the go-sdk's
 // auth.AuthorizationCodeHandler (discovery, PKCE S256, state and iss checks,
-// the resource parameter, step-up) and adds what that handler lacks: tokens and
-// client registrations persisted in a [TokenStore] ([FileStore],
-// the OS keyring in the keyring subpackage, [MemoryStore]), so a server is registered once and a login
-// survives restarts; refresh before expiry and on a 401; a revoked refresh
-// token leading back to one login; and [Handler.Transport] for the legacy SSE
-// transport, which has no OAuth slot. The code fetcher is pluggable: a
+// the resource parameter, step-up) and adds what that handler lacks: tokens
+// and client registrations persisted in a [TokenStore] ([FileStore],
+// [MemoryStore], or the OS keyring's store in mcpclient/oauth/keyring), so a
+// server is registered once and a login survives restarts; refresh before
+// expiry and on a 401; a revoked refresh token leading back to one login. The code fetcher is pluggable: a
 // [LoopbackFetcher] receives the browser's redirect on 127.0.0.1, a
 // [RedirectFollower] follows it without a browser (tests, headless servers).
 //
@@ -33,6 +32,10 @@
 // [OAuthParams.AuthURL], [OAuthParams.Exchange] and [Handler.SetToken].
 //
 // Errors say which step failed ([StepError]) and never carry tokens or client
-// secrets. The package never imports mcpclient: callers hand a [Handler] (or [ClientCredentialsHandler]) to
-// mcpclient.WithOAuthHandler, or its Transport to mcpclient.WithRoundTripper.
+// secrets. The package never imports mcpclient: callers hand a [Handler] (or
+// a [ClientCredentialsHandler]) to mcpclient.WithOAuthHandler, which
+// authenticates the Streamable HTTP and the legacy SSE transport alike.
+//
+// Every constructor and flow function takes the same [Option] type; an
+// option that does not apply where it is given is an error.
 package oauth

@@ -57,6 +57,7 @@ type fakeAS struct {
 	authError    string        // /authorize redirects with this error
 	wrongState   bool          // /authorize redirects with another state
 	wrongIss     bool          // /authorize sends another iss
+	refuseCode   bool          // /token refuses every authorization code
 	echoOnError  bool          // /token error descriptions quote the request
 	authMethod   string        // token_endpoint_auth_methods_supported[0]
 	requireScope []string      // RequireBearerToken scopes
@@ -254,7 +255,7 @@ func (f *fakeAS) serveAS(w http.ResponseWriter, r *http.Request) {
 			delete(f.codes, form.Get("code"))
 			sum := sha256.Sum256([]byte(form.Get("code_verifier")))
 			switch {
-			case !ok || g.clientID != id:
+			case !ok || g.clientID != id || f.refuseCode:
 				fail("invalid_grant", "bad code")
 				return
 			case base64.RawURLEncoding.EncodeToString(sum[:]) != g.challenge:

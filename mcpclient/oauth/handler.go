@@ -21,12 +21,12 @@ import (
 // (discovery, PKCE, state and iss checks, step-up) and adds what that handler
 // lacks: a dynamic client registration done once, stored and handed back as a
 // pre-registered client; tokens stored and refreshed (before expiry, and on a
-// 401); a revoked refresh token leading back to one login; and
-// [Handler.Transport] for the legacy SSE transport, which has no OAuth slot.
-// For a server without protected-resource metadata (the 2025-03-26
+// 401); a revoked refresh token leading back to one login. For a server without protected-resource metadata (the 2025-03-26
 // specification) and for a public client at a server that lists only "none"
 // for the token endpoint, it runs the login itself with the reference flow's
-// code, as strictly (see [Handler.Authorize]).
+// code, as strictly (see [Handler.Authorize]). The two flows live in
+// sdkflow.go and ownflow.go; the client registration both use in
+// registration.go.
 //
 // A Handler is safe for concurrent use; concurrent 401s share one login.
 type Handler struct {
@@ -349,112 +349,28 @@ func (h *Handler) tryRefresh(ctx context.Context, rejected string) bool {
 	return true
 }
 
-// login runs the authorization-code flow through the go-sdk handler, with a
-// client registration of our own (stored, reused).
+// login runs the authorization-code flow: through the go-sdk handler
+// (sdkflow.go) where it can serve the server and client, else our own
+// (ownflow.go); with a client registration of our own either way
+// (registration.go), stored and reused.
 func (h *Handler) login(ctx context.Context, req *http.Request, status int, hdr http.Header, challenges []oauthex.Challenge) error {
 	d, err := discover(ctx, h.serverURL, challenges, h.cfg.httpClient)
 	if err != nil {
 		return err
 	}
-	if why := h.ownFlowReason(d); why != "" {
+	why := h.ownFlowReason(d)
+	if why != "" {
 		h.log.Info("oauth: authorization required; starting login ("+why+")", "issuer", d.asm.Issuer)
-		if err := h.ownLogin(ctx, d, challenges, status == http.StatusForbidden); err != nil {
-			return err
-		}
-		h.log.Info("oauth: login complete", "issuer", d.asm.Issuer)
-		return nil
+		err = h.ownLogin(ctx, d, challenges, status == http.StatusForbidden)
+	} else {
+		h.log.Info("oauth: authorization required; starting login", "issuer", d.asm.Issuer)
+		err = h.sdkLogin(ctx, d, req, status, hdr)
 	}
-	inner, err := h.innerFor(ctx, d)
 	if err != nil {
 		return err
 	}
-	h.log.Info("oauth: authorization required; starting login", "issuer", d.asm.Issuer)
-	// The go-sdk handler takes the resource from the request URL; an SSE
-	// message POST has another URL than the server's, so give it ours.
-	r2, err := http.NewRequestWithContext(ctx, http.MethodPost, h.serverURL, nil)
-	if err != nil {
-		return stepErr("authorize", err)
-	}
-	if req != nil {
-		r2.Header = req.Header.Clone()
-	}
-	// It reads only the status and headers; the body is gone.
-	clone := &http.Response{StatusCode: status, Header: hdr, Body: http.NoBody, Request: r2}
-	if err := inner.Authorize(ctx, r2, clone); err != nil {
-		return innerStepErr(err)
-	}
-	h.mu.Lock()
-	ok := h.ts != nil
-	h.mu.Unlock()
-	if !ok {
-		return stepErr("exchange", errors.New("no token after login"))
-	}
 	h.log.Info("oauth: login complete", "issuer", d.asm.Issuer)
 	return nil
-}
-
-// innerStepErr names the step of a go-sdk handler error.
-func innerStepErr(err error) error {
-	var se *StepError
-	if errors.As(err, &se) {
-		return sanitize(err)
-	}
-	msg := err.Error()
-	step := "authorize"
-	switch {
-	case strings.Contains(msg, "token exchange"), strings.Contains(msg, "token source"):
-		step = "exchange"
-	case strings.Contains(msg, "state mismatch"), strings.Contains(msg, "issuer"):
-		step = "callback"
-	case strings.Contains(msg, "metadata"):
-		step = "auth-server-metadata"
-	}
-	if step == "callback" {
-		return stepErr(step, fmt.Errorf("%w: %s", ErrCallback, redact(msg)))
-	}
-	return stepErr(step, sanitize(err))
-}
-
-// innerFor returns the go-sdk handler configured with our registration for
-// the discovered authorization server, registering first if needed.
-func (h *Handler) innerFor(ctx context.Context, d *discovery) (*auth.AuthorizationCodeHandler, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	reg := h.storedClientLocked(ctx, d)
-	if reg != nil && h.inner != nil && h.innerReg == reg {
-		return h.inner, nil
-	}
-	reg, usesCIMD, err := h.clientLocked(ctx, d, reg)
-	if err != nil {
-		return nil, err
-	}
-	cfg := &auth.AuthorizationCodeHandlerConfig{
-		RedirectURL:              h.redirectURL,
-		AuthorizationCodeFetcher: h.fetch,
-		RequestRefreshToken:      true,
-		Client:                   h.cfg.httpClient,
-	}
-	if usesCIMD {
-		cfg.ClientIDMetadataDocumentConfig = &auth.ClientIDMetadataDocumentConfig{URL: h.cfg.clientIDMetadataURL}
-	} else {
-		creds := &oauthex.ClientCredentials{ClientID: reg.ClientID}
-		if reg.ClientSecret != "" {
-			creds.ClientSecretAuth = &oauthex.ClientSecretAuth{ClientSecret: reg.ClientSecret}
-		}
-		cfg.PreregisteredClient = creds
-	}
-	cfg.NewTokenSource = func(_ context.Context, oc *oauth2.Config, tok *oauth2.Token) (oauth2.TokenSource, error) {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		h.setTokenLocked(oc.Scopes, tok)
-		return h.ts, nil
-	}
-	inner, err := auth.NewAuthorizationCodeHandler(cfg)
-	if err != nil {
-		return nil, stepErr("registration", sanitize(err))
-	}
-	h.inner, h.innerReg = inner, reg
-	return inner, nil
 }
 
 // setTokenLocked makes tok, granted for scopes, the handler's token and
@@ -467,197 +383,4 @@ func (h *Handler) setTokenLocked(scopes []string, tok *oauth2.Token) {
 	h.ts = h.persisting(h.rec.Client, tok)
 	h.refreshed = ""
 	h.saveLocked()
-}
-
-// storedClientLocked returns the stored registration if it is still good
-// for the discovered authorization server and the redirect URI, else nil.
-// Called with h.mu held.
-func (h *Handler) storedClientLocked(ctx context.Context, d *discovery) *Registration {
-	h.load(ctx)
-	reg := h.rec.Client
-	switch {
-	case reg == nil:
-	case reg.Issuer != "" && !issuersEqual(reg.Issuer, d.asm.Issuer):
-		h.log.Info("oauth: authorization server changed; registering again", "issuer", d.asm.Issuer)
-		reg = nil
-	case reg.RedirectURI != "" && reg.RedirectURI != h.redirectURL && h.cfg.clientID == "" && reg.ClientID != h.cfg.clientIDMetadataURL:
-		h.log.Info("oauth: redirect URI changed; registering again", "issuer", d.asm.Issuer)
-		reg = nil
-	}
-	return reg
-}
-
-// clientLocked returns the client to log in with at the discovered
-// authorization server: a Client ID Metadata Document URL where supported,
-// else the pre-registered client, else the stored registration (stored,
-// the result of storedClientLocked), else a new dynamic registration. The
-// result is stored before any login, so an abandoned login does not cost a
-// registration. usesCIMD reports the first case. Called with h.mu held.
-func (h *Handler) clientLocked(ctx context.Context, d *discovery, stored *Registration) (reg *Registration, usesCIMD bool, err error) {
-	usesCIMD = h.cfg.clientIDMetadataURL != "" && d.asm.ClientIDMetadataDocumentSupported
-	switch {
-	case usesCIMD:
-		reg = &Registration{ClientID: h.cfg.clientIDMetadataURL, AuthMethod: "none"}
-	case h.cfg.clientID != "":
-		reg = &Registration{ClientID: h.cfg.clientID, ClientSecret: h.cfg.clientSecret}
-		reg.AuthMethod = secretMethod(d.asm.TokenEndpointAuthMethodsSupported, reg.ClientSecret != "")
-	case stored == nil:
-		r, err := register(ctx, d.asm, h.redirectURL, h.cfg.clientName, h.cfg.httpClient)
-		if err != nil {
-			return nil, false, err
-		}
-		h.log.Info("oauth: registered client", "issuer", d.asm.Issuer)
-		reg = r
-	default:
-		r := *stored
-		reg = &r
-	}
-	reg.Issuer = d.asm.Issuer
-	reg.TokenURL = d.asm.TokenEndpoint
-	reg.AuthURL = d.asm.AuthorizationEndpoint
-	reg.Resource = d.prm.Resource
-	reg.RedirectURI = h.redirectURL
-	h.rec.Client = reg
-	h.saveLocked()
-	return reg, usesCIMD, nil
-}
-
-// ownFlowReason says why the login must not go through the go-sdk handler,
-// or "" when it can:
-//
-//   - the server has no protected-resource metadata (2025-03-26): the go-sdk
-//     handler discovers again and, by RFC 8414 §3.3, refuses an issuer other
-//     than the server's origin, which such servers commonly advertise (the
-//     metadata was validated by [legacyAuthServerMetadata] instead);
-//   - the client is public at an authorization server whose metadata lists
-//     neither client_secret_post nor client_secret_basic (we register it with
-//     token_endpoint_auth_method "none"): the go-sdk handler, given it as a
-//     pre-registered client, lets golang.org/x/oauth2 auto-detect the auth
-//     style, which first sends an HTTP Basic header with an empty secret,
-//     where a public client must send only client_id in the form.
-func (h *Handler) ownFlowReason(d *discovery) string {
-	if d.legacy {
-		return "2025-03-26 discovery: no protected-resource metadata"
-	}
-	if h.cfg.clientIDMetadataURL != "" && d.asm.ClientIDMetadataDocumentSupported {
-		return ""
-	}
-	m := d.asm.TokenEndpointAuthMethodsSupported
-	if !slices.Contains(m, "client_secret_post") && !slices.Contains(m, "client_secret_basic") {
-		return "public client: token endpoint authentication none"
-	}
-	return ""
-}
-
-// ownLogin runs the authorization-code flow without the go-sdk handler, for
-// the cases [Handler.ownFlowReason] names. The steps are the reference
-// flow's ([OAuthParams]) with the configured fetcher: the same client
-// registration as the go-sdk path (stored, reused), PKCE S256, a fresh
-// random state checked once, the resource parameter, the callback's iss
-// checked against the issuer the metadata advertised, the token endpoint
-// auth method the client registered with. A step-up (403) keeps the scopes
-// asked for before.
-func (h *Handler) ownLogin(ctx context.Context, d *discovery, challenges []oauthex.Challenge, stepUp bool) error {
-	h.mu.Lock()
-	reg, _, err := h.clientLocked(ctx, d, h.storedClientLocked(ctx, d))
-	var before []string
-	if err == nil {
-		before = slices.Clone(reg.Scopes)
-		r := *reg
-		reg = &r
-	}
-	h.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	p := &OAuthParams{
-		serverURL: h.serverURL, redirectURL: h.redirectURL, resource: d.prm.Resource, asm: d.asm,
-		reg: reg, hc: h.cfg.httpClient, pending: map[string]string{},
-	}
-	p.scopes = scopesFromChallenges(challenges)
-	if len(p.scopes) == 0 {
-		p.scopes = slices.Clone(d.prm.ScopesSupported)
-	}
-	if stepUp {
-		for _, s := range before {
-			if !slices.Contains(p.scopes, s) {
-				p.scopes = append(p.scopes, s)
-			}
-		}
-	}
-	if slices.Contains(d.asm.ScopesSupported, "offline_access") && !slices.Contains(p.scopes, "offline_access") {
-		p.scopes = append(p.scopes, "offline_access")
-	}
-	authURL, state, err := p.AuthURL()
-	if err != nil {
-		return err
-	}
-	res, err := h.fetch(ctx, &auth.AuthorizationArgs{URL: authURL})
-	if err != nil {
-		return innerStepErr(err)
-	}
-	tok, err := p.exchange(ctx, res, state)
-	if err != nil {
-		return err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.setTokenLocked(p.scopes, tok)
-	return nil
-}
-
-// secretMethod is the token endpoint auth method the go-sdk handler will use
-// with a client that has a secret (it prefers client_secret_post).
-func secretMethod(supported []string, hasSecret bool) string {
-	if !hasSecret {
-		return "none"
-	}
-	for _, m := range []string{"client_secret_post", "client_secret_basic"} {
-		if slices.Contains(supported, m) {
-			return m
-		}
-	}
-	return "client_secret_basic"
-}
-
-// register registers a client with oauthex.RegisterClient: a native app with
-// the loopback redirect URI and grant types authorization_code and
-// refresh_token.
-func register(ctx context.Context, asm *oauthex.AuthServerMeta, redirectURL, name string, c *http.Client) (*Registration, error) {
-	if asm.RegistrationEndpoint == "" {
-		return nil, stepErr("registration", fmt.Errorf("authorization server %s offers no dynamic client registration; configure a pre-registered client", asm.Issuer))
-	}
-	// Ask for the method the go-sdk handler will use at the token
-	// endpoint, so a strict server accepts the exchange.
-	method := "none"
-	for _, m := range []string{"client_secret_post", "client_secret_basic"} {
-		if slices.Contains(asm.TokenEndpointAuthMethodsSupported, m) {
-			method = m
-			break
-		}
-	}
-	meta := &oauthex.ClientRegistrationMetadata{
-		RedirectURIs:            []string{redirectURL},
-		TokenEndpointAuthMethod: method,
-		GrantTypes:              []string{"authorization_code", "refresh_token"},
-		ResponseTypes:           []string{"code"},
-		ClientName:              name,
-		ApplicationType:         "native",
-	}
-	resp, err := oauthex.RegisterClient(ctx, asm.RegistrationEndpoint, meta, c)
-	if err != nil {
-		return nil, stepErr("registration", sanitize(err))
-	}
-	got := resp.TokenEndpointAuthMethod
-	if got == "" {
-		got = method
-	}
-	if got != "none" && resp.ClientSecret == "" {
-		got = "none"
-	}
-	return &Registration{ClientID: resp.ClientID, ClientSecret: resp.ClientSecret, AuthMethod: got, RedirectURI: redirectURL}, nil
-}
-
-func issuersEqual(a, b string) bool {
-	return strings.TrimRight(a, "/") == strings.TrimRight(b, "/")
 }

@@ -285,6 +285,25 @@ func TestHandlerCallbackFailures(t *testing.T) {
 	}
 }
 
+// A refused code exchange (through the go-sdk's handler) is the exchange
+// step's error, told by what happened, not by the go-sdk's message.
+func TestHandlerExchangeRefused(t *testing.T) {
+	ctx := ctxT(t)
+	f := newFakeAS(t)
+	f.refuseCode = true
+	h := newTestHandler(t, f, nil, nil, "")
+	err := callWhoami(ctx, t, f, h)
+	var se *StepError
+	if !errors.As(err, &se) || se.Step != "exchange" {
+		t.Fatalf("err = %v, want an exchange step error", err)
+	}
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.ErrorCode != "invalid_grant" {
+		t.Errorf("err = %v, want it to wrap the token endpoint's invalid_grant", err)
+	}
+	f.checkNoSecrets("error", err.Error())
+}
+
 // browser plays the user's browser: it follows the authorization URL's
 // redirects, including the one to the loopback callback.
 func browser(t *testing.T, mutate func(*http.Request)) func(ctx context.Context, u string) error {
@@ -487,7 +506,7 @@ func TestSSETransport(t *testing.T) {
 	store := NewMemoryStore()
 	url := f.rs.URL + "/sse"
 	h := newTestHandler(t, f, store, nil, url)
-	c := mustClient(mcpclient.NewHTTP(url, mcpclient.WithHTTPTransport(mcpclient.SSE), mcpclient.WithRoundTripper(h.Transport)))
+	c := mustClient(mcpclient.NewHTTP(url, mcpclient.WithHTTPTransport(mcpclient.SSE), mcpclient.WithOAuthHandler(h)))
 	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
