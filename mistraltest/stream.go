@@ -86,6 +86,9 @@ func (s *Server) streamOutputs(w http.ResponseWriter, c *conversation, outputs [
 				m["name"], m["tool_call_id"], m["arguments"] = "", "", part
 				if j == 0 {
 					m["name"], m["tool_call_id"] = str(e["name"]), str(e["tool_call_id"])
+					if st := str(e["confirmation_status"]); st != "" {
+						m["confirmation_status"] = st // a call the API holds (TS SDK FunctionCallEvent)
+					}
 				}
 				if !emit("function.call.delta", m) {
 					return

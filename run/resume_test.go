@@ -310,6 +310,41 @@ func TestServerSideConfirmation(t *testing.T) {
 	}
 }
 
+// Streamed, the call the API holds is known from its first delta: the
+// stream yields a ConfirmationRequiredEvent and nothing runs locally.
+func TestServerSideConfirmationStreamed(t *testing.T) {
+	s := mistraltest.NewServer(func(ctx context.Context, t *mistraltest.Turn) (*mistraltest.Reply, error) {
+		if t.TurnInConversation == 0 {
+			return mistraltest.Respond(mistraltest.PendingCall("get_weather", map[string]string{"city": "Nice"})), nil
+		}
+		return mistraltest.Respond(mistraltest.Text(fmt.Sprint("confirmations: ", t.Confirmations))), nil
+	}, mistraltest.WithDeltaSize(3))
+	defer s.Close()
+	var n atomic.Int32
+	r := newRunner(t, s, run.WithModel("m"), run.WithFunctions(counted("get_weather", &n, nil)),
+		run.WithApproval(func(ctx context.Context, c run.ToolCall) (bool, string) { return true, "" }))
+	var confirmations, started int
+	var res *run.Result
+	for ev, err := range r.Stream(context.Background(), mistral.TextInputs("go")) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch ev := ev.(type) {
+		case *run.ConfirmationRequiredEvent:
+			if ev.Reason == run.ReasonServerConfirmation {
+				confirmations++
+			}
+		case *run.ToolStartedEvent:
+			started++
+		case *run.ResultEvent:
+			res = ev.Result
+		}
+	}
+	if confirmations != 1 || started != 0 || n.Load() != 0 || !strings.Contains(res.Text(), ":allow]") {
+		t.Fatalf("%d confirmation events, %d local starts, ran %d, %q", confirmations, started, n.Load(), res.Text())
+	}
+}
+
 func TestMCPRequireConfirmationByAnnotations(t *testing.T) {
 	srv := mcp.NewServer(&mcp.Implementation{Name: "files", Version: "1"}, nil)
 	yes, no := true, false
