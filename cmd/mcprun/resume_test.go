@@ -213,6 +213,11 @@ func TestMaxTurnsThenResume(t *testing.T) {
 	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "nothing to resume") {
 		t.Errorf("exit %d %q", code, stderr)
 	}
+	// A conversation that does not exist: one line, no resume command.
+	code, _, stderr = cli(t, apiEnv(s), "run", "--conversation", "conv_missing")
+	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "conv_missing") || !strings.Contains(stderr, "404") {
+		t.Errorf("exit %d %q", code, stderr)
+	}
 }
 
 func TestTimeoutEndsStalledAnswerAndStream(t *testing.T) {
