@@ -25,6 +25,8 @@ type Client struct {
 	dialer dialer
 	stderr *ringBuffer     // stdio only
 	httpTr *http.Transport // our own HTTP transport, if any: idle connections closed on Close
+	// dialing is the context of the Streamable HTTP connect in progress.
+	dialing atomic.Pointer[context.Context]
 
 	life   context.Context // cancelled by Close: supervisor, SSE streams, in-flight connects
 	cancel context.CancelFunc

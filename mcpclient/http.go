@@ -78,7 +78,7 @@ func NewHTTP(rawURL string, opts ...Option) (*Client, error) {
 	}
 	c := newClient(u.Host, o, nil)
 	var status atomic.Int32 // status of the last initial POST, for the fallback
-	streamHC, sseHC, err := c.httpClients(&status)
+	streamHC, sseHC, err := c.httpClients(originOf(u), &status)
 	if err != nil {
 		c.cancel()
 		return nil, err
@@ -126,8 +126,16 @@ func NewHTTP(rawURL string, opts ...Option) (*Client, error) {
 }
 
 func (c *Client) dialStreamable(ctx context.Context, endpoint string, hc *http.Client) (*mcp.ClientSession, *hooks, error) {
+	c.dialing.Store(&ctx) // the standalone GET obeys this connect (see standaloneGET)
+	defer c.dialing.Store(nil)
 	t := &mcp.StreamableClientTransport{Endpoint: endpoint, HTTPClient: hc, OAuthHandler: c.opts.oauth}
 	cs, err := c.sdk.Connect(ctx, t, nil)
+	if err == nil && ctx.Err() != nil {
+		// Cancelled while the standalone GET waited: the session came
+		// up, but the caller no longer wants it.
+		_ = cs.Close()
+		return nil, nil, ctx.Err()
+	}
 	return cs, nil, err
 }
 
@@ -165,7 +173,7 @@ func (t *sseTransport) Connect(context.Context) (mcp.Connection, error) {
 // one, the OAuth handler and the event stream's read timeout), then the
 // [WithRoundTripper] wrappers, last given outermost, then the base
 // transport: the [WithHTTPClient] client's, or one of our own.
-func (c *Client) httpClients(status *atomic.Int32) (streamable, sse *http.Client, err error) {
+func (c *Client) httpClients(origin string, status *atomic.Int32) (streamable, sse *http.Client, err error) {
 	o := &c.opts
 	var base http.RoundTripper
 	if o.httpClient != nil && o.httpClient.Transport != nil {
@@ -199,27 +207,36 @@ func (c *Client) httpClients(status *atomic.Int32) (streamable, sse *http.Client
 		}
 		hc.Timeout = 0 // would end event streams; calls are bounded by WithCallTimeout
 		hc.Transport = rt
+		hc.CheckRedirect = refuseOtherOrigins(origin, hc.CheckRedirect)
 		return hc
 	}
-	streamable = mk(&headerTransport{next: base, headers: o.headers, status: status})
+	get := &standaloneGET{dialing: &c.dialing, life: c.life, wait: standaloneWait(o.connectTimeout)}
+	streamable = mk(&headerTransport{next: base, origin: origin, headers: o.headers, status: status, standalone: get})
 	sseNext := base
 	if o.oauth != nil {
 		sseNext = &oauthTransport{h: o.oauth, next: base}
 	}
-	sse = mk(&headerTransport{next: sseNext, headers: o.headers, readTimeout: o.sseReadTimeout})
+	sse = mk(&headerTransport{next: sseNext, origin: origin, headers: o.headers, readTimeout: o.sseReadTimeout})
 	return streamable, sse, nil
 }
 
-// headerTransport sets static headers, records the status of initial
-// POSTs (for NewHTTP's fallback) and bounds silent event streams.
+// headerTransport refuses requests to other origins than the server's,
+// sets static headers, records the status of initial POSTs (for NewHTTP's
+// fallback), bounds the standalone GET and silent event streams.
 type headerTransport struct {
 	next        http.RoundTripper
+	origin      string
 	headers     map[string]string
 	readTimeout time.Duration
 	status      *atomic.Int32
+	standalone  *standaloneGET // Streamable HTTP only
 }
 
 func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := checkOrigin(t.origin, req); err != nil {
+		closeBody(req)
+		return nil, err
+	}
 	if len(t.headers) > 0 {
 		req = req.Clone(req.Context())
 		for k, v := range t.headers {
@@ -228,7 +245,13 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 	}
-	resp, err := t.next.RoundTrip(req)
+	var resp *http.Response
+	var err error
+	if t.standalone != nil && req.Method == http.MethodGet {
+		resp, err = t.standalone.roundTrip(t.next, req)
+	} else {
+		resp, err = t.next.RoundTrip(req)
+	}
 	if err != nil {
 		return nil, err
 	}
