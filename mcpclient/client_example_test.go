@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"time"
 
 	"github.com/mcprun/mcprun/mcpclient"
@@ -150,3 +153,39 @@ func ExampleClient_CallTool() {
 	// Output:
 	// the tool says: Error: no such file
 }
+
+// WithRoundTripper adds a layer around the transport the client would use
+// anyway (here the HTTP client's own): it sees every request, and the
+// transport it wraps still sends them.
+func ExampleWithRoundTripper() {
+	server := mcp.NewServer(&mcp.Implementation{Name: "s", Version: "1.0.0"}, nil)
+	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, nil))
+	defer ts.Close()
+
+	var n atomic.Int32
+	count := func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			n.Add(1)
+			return next.RoundTrip(r)
+		})
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	c, err := mcpclient.NewHTTP(ts.URL,
+		mcpclient.WithHTTPClient(&http.Client{Transport: tr}),
+		mcpclient.WithRoundTripper(count))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := c.Connect(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	c.Close()
+	fmt.Println("requests seen by the layer:", n.Load() > 0)
+	// Output:
+	// requests seen by the layer: true
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

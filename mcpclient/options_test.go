@@ -82,3 +82,15 @@ func TestOptionErrors(t *testing.T) {
 		t.Errorf("valid zeros: %v", err)
 	}
 }
+
+// WithDialTimeout reaches the client's own transport, whichever HTTP
+// transport the client speaks.
+func TestDialTimeoutApplies(t *testing.T) {
+	for _, tr := range []HTTPTransport{Auto, Streamable, SSE} {
+		c := must(NewHTTP("http://127.0.0.1:1/mcp", WithHTTPTransport(tr), WithDialTimeout(3*time.Second)))
+		if c.httpTr == nil || c.httpTr.TLSHandshakeTimeout != 3*time.Second || c.httpTr.DialContext == nil {
+			t.Errorf("%v: own transport %+v, want the dial and TLS timeouts set", tr, c.httpTr)
+		}
+		c.Close()
+	}
+}
