@@ -166,13 +166,27 @@ func (a *app) approveCmd(ctx context.Context, args []string) error {
 	// A later deferral (new calls that wait) is saved under the same flags.
 	f.flagArgs = withoutFlags(args[:len(args)-fs.NArg()], map[string]bool{"deny": true, "reason": true}, nil)
 	f.deferCalls = true // the continued run defers again rather than ask
+	// Claim the state, so that two approvals at once cannot both run the
+	// calls: the second finds nothing.
+	claimed := path + ".approving"
+	if err := os.Rename(path, claimed); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("no calls wait for approval in conversation %s (another approve took them)", id)
+		}
+		return err
+	}
 	err = a.execRunWith(ctx, &f, "", nil, []run.CallOption{run.WithDecisions(&d, decisions...)})
 	switch {
-	case err == nil:
-		os.Remove(path)
-	case errors.Is(err, errDeferred):
-		// saveDeferral wrote the new state over it
-	case errors.Is(err, run.ErrDeferralMismatch):
+	case err == nil, errors.Is(err, errDeferred): // done, or saveDeferral wrote the new state
+		os.Remove(claimed)
+		return err
+	}
+	// Put it back: approve again later (the conversation is read first, so
+	// calls answered meanwhile are not run twice).
+	if rerr := os.Rename(claimed, path); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	if errors.Is(err, run.ErrDeferralMismatch) {
 		return fmt.Errorf("%w; remove %s to give up on it", err, path)
 	}
 	return err

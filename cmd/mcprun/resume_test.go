@@ -285,6 +285,7 @@ func TestDeferThenApprove(t *testing.T) {
 		if fi, err := os.Stat(state); err != nil || fi.Mode().Perm() != 0o600 {
 			t.Fatalf("state %v %v", fi, err)
 		}
+		saved, _ := os.ReadFile(state)
 		args := []string{"approve", "--stdio", weatherServer}
 		if tc.deny {
 			args = append(args, "--deny", call[1], "--reason", "too far")
@@ -301,6 +302,16 @@ func TestDeferThenApprove(t *testing.T) {
 		if code, _, stderr = cli(t, env, "approve", "--stdio", weatherServer, m[2]); code != 1 || !strings.Contains(stderr, "no calls wait") {
 			t.Errorf("second approve: exit %d %q", code, stderr)
 		}
+		// A stale copy of the state: refused before anything runs, and kept.
+		os.WriteFile(state, saved, 0o600)
+		if code, _, stderr = cli(t, env, "approve", "--stdio", weatherServer, m[2]); code != 1 || !strings.Contains(stderr, "no longer awaits") {
+			t.Errorf("stale approve: exit %d %q", code, stderr)
+		}
+		if _, err := os.Stat(state); err != nil {
+			t.Errorf("stale state not put back: %v", err)
+		}
+		os.Remove(state)
+		answeredOnce(t, s, m[2])
 	}
 }
 
