@@ -9,9 +9,12 @@ import (
 
 // ownProcessGroup starts the server in a process group of its own, so that
 // what it spawns (npx → node, uvx → python) can be stopped with it, and a
-// terminal's Ctrl-C reaches us rather than the server directly.
+// terminal's Ctrl-C reaches us rather than the server directly. On Linux the
+// server is also killed if this process dies without closing it (SIGKILL
+// included): see parentDeathSignal.
 func ownProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	parentDeathSignal(cmd.SysProcAttr)
 }
 
 // killProcessGroup kills what is left of the server's process group once

@@ -32,10 +32,21 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == superviseArg {
+		os.Exit(supervise(os.Args[2:]))
+	}
+	ignoreSIGPIPE()
 	ctx, stop := withSignals(context.Background(), func(s string) { fmt.Fprintln(os.Stderr, s) })
-	defer stop()
-	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, terminal: term.IsTerminal(int(os.Stderr.Fd()))}
-	os.Exit(a.main(ctx, os.Args[1:]))
+	ctx, cancel := context.WithCancel(ctx)
+	stdout := &brokenPipe{w: os.Stdout, cancel: cancel}
+	a := &app{stdin: os.Stdin, stdout: stdout, stderr: os.Stderr, getenv: os.Getenv, terminal: term.IsTerminal(int(os.Stderr.Fd()))}
+	if exe, err := os.Executable(); err == nil {
+		a.self = exe
+	}
+	code := a.main(ctx, os.Args[1:])
+	cancel()
+	stop()
+	os.Exit(code)
 }
 
 // app is the CLI with its outside world, so that tests can run it in
@@ -46,6 +57,9 @@ type app struct {
 	stderr   io.Writer
 	getenv   func(string) string
 	terminal bool // stderr is a terminal: show progress there
+	// self is mcprun's executable, which supervises each stdio server
+	// (supervise.go); empty runs servers directly.
+	self string
 	// browser, if set, replaces opening the login URL in a browser (tests).
 	browser func(ctx context.Context, url string) error
 
@@ -119,6 +133,9 @@ func (a *app) main(ctx context.Context, args []string) int {
 	default:
 		fmt.Fprintf(a.stderr, "mcprun: unknown command %q\n\n%s", cmd, usage)
 		return 2
+	}
+	if bp, ok := a.stdout.(*brokenPipe); ok && bp.broken.Load() {
+		return exitBrokenPipe // the reader left (| head): not an error to report
 	}
 	switch {
 	case err == nil:

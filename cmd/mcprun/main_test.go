@@ -20,6 +20,14 @@ import (
 var weatherServer string // the example's stdio MCP server, built once
 
 func TestMain(m *testing.M) {
+	// The test binary is also a server's supervisor (cli runs servers
+	// under it, as mcprun does) and the process tests' stubborn peers.
+	if len(os.Args) > 1 && os.Args[1] == superviseArg {
+		os.Exit(supervise(os.Args[2:]))
+	}
+	if role := testRole(); role != nil {
+		os.Exit(role())
+	}
 	dir, err := os.MkdirTemp("", "mcprun-cli")
 	if err != nil {
 		panic(err)
@@ -29,6 +37,9 @@ func TestMain(m *testing.M) {
 		panic(string(out))
 	}
 	code := m.Run()
+	if mcprunBin != "" {
+		os.Remove(mcprunBin)
+	}
 	// No goroutine may outlive the tests, not even one blocked on a read.
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
@@ -62,7 +73,7 @@ func (s *syncBuffer) String() string {
 func cli(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut syncBuffer
-	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }}
+	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }, self: testSelf()}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	code = a.main(ctx, args)

@@ -27,6 +27,7 @@ type serverFlags struct {
 	configFormat     string
 	inputs           listFlag
 	callTimeout      time.Duration
+	shutdownGrace    time.Duration
 	dropped          []mcpconfig.Dropped // the config file's entries that will not start
 }
 
@@ -38,6 +39,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.configFormat, "config-format", "", "read --config as this `FORMAT` instead of guessing from its name and shape ("+formatList()+")")
 	fs.Var(&f.inputs, "input", "a VS Code input's value, `ID=VALUE` (asked on a terminal otherwise); repeatable")
 	fs.DurationVar(&f.callTimeout, "tool-timeout", 60*time.Second, "bound on each MCP tool call")
+	fs.DurationVar(&f.shutdownGrace, "shutdown-grace", 2*time.Second, "at exit, how long a stdio server gets after its stdin closes, and again after SIGTERM, before it is killed")
 }
 
 // servers returns the configured servers: the config file's, then the flags'.
@@ -124,7 +126,7 @@ func (a *app) client(ctx context.Context, f *serverFlags, s mcpconfig.Server, op
 			opts = append(opts, mcpclient.WithConnectTimeout(loginTimeout)) // a person may be logging in
 		}
 	}
-	c, err = f.newClient(kind, s, opts)
+	c, err = f.newClient(a.self, kind, s, opts)
 	if err != nil {
 		done()
 		return nil, nil, fmt.Errorf("server %q: %w", s.Name, err)
@@ -143,7 +145,7 @@ func hasAuthHeader(h map[string]string) bool {
 
 // newClient makes the client; a bare url (Auto), headers or not (Cursor
 // writes SSE servers so), is tried as Streamable HTTP, then SSE.
-func (f *serverFlags) newClient(kind mcpconfig.Transport, s mcpconfig.Server, opts []mcpclient.Option) (*mcpclient.Client, error) {
+func (f *serverFlags) newClient(self string, kind mcpconfig.Transport, s mcpconfig.Server, opts []mcpclient.Option) (*mcpclient.Client, error) {
 	if kind == mcpconfig.Stdio {
 		opts = append(opts, mcpclient.WithEnv(s.Env))
 		if s.InheritEnv {
@@ -152,7 +154,11 @@ func (f *serverFlags) newClient(kind mcpconfig.Transport, s mcpconfig.Server, op
 		if s.Cwd != "" {
 			opts = append(opts, mcpclient.WithDir(s.Cwd))
 		}
-		return mcpclient.NewStdio(s.Command, s.Args, opts...)
+		if f.shutdownGrace > 0 {
+			opts = append(opts, mcpclient.WithTerminateTimeout(f.shutdownGrace))
+		}
+		command, args := supervised(self, s.Command, s.Args)
+		return mcpclient.NewStdio(command, args, opts...)
 	}
 	switch kind {
 	case mcpconfig.SSE:
