@@ -97,6 +97,9 @@ func New(client *mistral.Client, opts ...Option) (*Runner, error) {
 	return r, nil
 }
 
+// Client returns the Mistral client the Runner talks through.
+func (r *Runner) Client() *mistral.Client { return r.client }
+
 // Connect connects every MCP client concurrently and checks that no two tools
 // share a name. Runs call it themselves; call it first to fail early.
 func (r *Runner) Connect(ctx context.Context) error {

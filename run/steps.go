@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -249,6 +250,9 @@ func runLoop(ctx context.Context, s Settings, st Steps, res *Result, inputs mist
 			return fmt.Errorf("run: reading conversation %s: %w", res.ConversationID, err)
 		}
 		pending = awaiting(h)
+		// Calls the inputs answer (results given by the caller, or carried
+		// by a durable run that continued as new) are not answered again.
+		pending = slices.DeleteFunc(pending, func(c *mistral.FunctionCallEntry) bool { return answers(inputs, c.ToolCallID) })
 		if call.deferral == nil && len(pending) == 0 && inputs.IsZero() {
 			return fmt.Errorf("%w (conversation %s)", ErrNothingToResume, res.ConversationID)
 		}
@@ -352,6 +356,16 @@ func startRequest(s Settings, tt *toolSpecs, inputs mistral.Inputs) *mistral.Con
 		req.CompletionArgs = &a
 	}
 	return req
+}
+
+// answers reports whether inputs hold a function.result for call id.
+func answers(in mistral.Inputs, id string) bool {
+	for _, e := range in.Entries {
+		if fr, ok := e.(*mistral.FunctionResultEntry); ok && fr.ToolCallID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // resultText is the text the model reads for a call's outcome.
