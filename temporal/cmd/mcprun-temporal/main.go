@@ -1,0 +1,458 @@
+// Command mcprun-temporal runs mcprun runs as durable Temporal workflows:
+//
+//	mcprun-temporal worker --temporal HOST:PORT [--stdio "CMD ARGS"]... [--http URL]... [--sse URL]... [--config FILE] [--task-queue Q]
+//	mcprun-temporal run --temporal HOST:PORT [--model M | --agent ID] [--detach] [--json] PROMPT
+//	mcprun-temporal attach ID
+//	mcprun-temporal cancel ID
+//	mcprun-temporal approve [--deny CALL_ID [--reason TEXT]]... ID
+//
+// It is a binary of its own (in the nested module
+// github.com/mcprun/mcprun/temporal) so that mcprun itself does not link
+// Temporal. The address also comes from TEMPORAL_ADDRESS, the namespace from
+// --temporal-namespace or TEMPORAL_NAMESPACE (default "default"); the
+// worker reads MISTRAL_API_KEY and MISTRAL_SERVER_URL as mcprun run does.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/mcprun/mcprun/mistral"
+	"github.com/mcprun/mcprun/run"
+	"github.com/mcprun/mcprun/temporal"
+)
+
+const usage = `usage: mcprun-temporal COMMAND [flags]
+
+Commands:
+  worker   serve durable runs: execute their model turns and tool calls
+  run      start a durable run and print its progress and answer (--detach: its id)
+  attach   follow a durable run to its end, as run does
+  cancel   cancel a durable run (its pending calls are answered as cancelled)
+  approve  approve (or --deny) the calls a durable run waits on
+
+Every command takes --temporal HOST:PORT ($TEMPORAL_ADDRESS) and
+--temporal-namespace NS ($TEMPORAL_NAMESPACE, default "default").
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := mainCode(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage: the usage was printed.
+var errUsage = errors.New("usage")
+
+func mainCode(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	a := &app{stdout: stdout, stderr: stderr, getenv: getenv}
+	var err error
+	switch args[0] {
+	case "worker":
+		err = a.workerCmd(ctx, args[1:])
+	case "run":
+		err = a.runCmd(ctx, args[1:])
+	case "attach":
+		err = a.attachCmd(ctx, args[1:])
+	case "cancel":
+		err = a.cancelCmd(ctx, args[1:])
+	case "approve":
+		err = a.approveCmd(ctx, args[1:])
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "mcprun-temporal: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, errDetachedStop):
+		return 130
+	}
+	fmt.Fprintf(stderr, "mcprun-temporal: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+	return 1
+}
+
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// connFlags are every command's Temporal flags.
+type connFlags struct {
+	address, namespace, taskQueue string
+}
+
+func (c *connFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.address, "temporal", getenv("TEMPORAL_ADDRESS"), "the Temporal frontend `HOST:PORT` (default $TEMPORAL_ADDRESS)")
+	ns := getenv("TEMPORAL_NAMESPACE")
+	if ns == "" {
+		ns = "default"
+	}
+	fs.StringVar(&c.namespace, "temporal-namespace", ns, "the Temporal `NAMESPACE` (default $TEMPORAL_NAMESPACE, else default)")
+	fs.StringVar(&c.taskQueue, "task-queue", temporal.DefaultTaskQueue, "the `QUEUE` workers poll and runs are sent to")
+}
+
+// dial connects to Temporal and checks the namespace, so that an
+// unreachable server or an unknown namespace is one clear line.
+func (c *connFlags) dial(ctx context.Context) (client.Client, error) {
+	if c.address == "" {
+		return nil, errors.New("no Temporal server: give --temporal HOST:PORT or set TEMPORAL_ADDRESS")
+	}
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	tc, err := client.DialContext(dctx, client.Options{HostPort: c.address, Namespace: c.namespace, Logger: quietLogger()})
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach Temporal at %s: %w", c.address, err)
+	}
+	if _, err := tc.WorkflowService().DescribeNamespace(dctx, describeNS(c.namespace)); err != nil {
+		tc.Close()
+		return nil, fmt.Errorf("Temporal at %s has no namespace %q: %w", c.address, c.namespace, err)
+	}
+	return tc, nil
+}
+
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+func (a *app) flagSet(name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "usage: mcprun-temporal %s %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func (a *app) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}
+
+func (a *app) workerCmd(ctx context.Context, args []string) error {
+	var (
+		conn   connFlags
+		srv    serverFlags
+		once   listFlag
+		sticky time.Duration
+		url    string
+	)
+	fs := a.flagSet("worker", "[flags]")
+	conn.register(fs, a.getenv)
+	srv.register(fs)
+	fs.Var(&once, "at-most-once", "never retry calls of this `TOOL` after a worker dies (tools marked destructive and not idempotent are so already); repeatable")
+	fs.DurationVar(&sticky, "sticky-timeout", 0, "how long a run waits for this worker's cache before another worker takes it over (Temporal's default: 5s)")
+	fs.StringVar(&url, "server-url", "", "the Mistral API base `URL` (default $MISTRAL_SERVER_URL)")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	// Temporal retries the turns: the client's own retries are off.
+	mopts := []mistral.Option{mistral.WithMaxRetries(0)}
+	if key := a.getenv("MISTRAL_API_KEY"); key != "" {
+		mopts = append(mopts, mistral.WithAPIKey(key))
+	}
+	if url == "" {
+		url = a.getenv("MISTRAL_SERVER_URL")
+	}
+	if url != "" {
+		mopts = append(mopts, mistral.WithServerURL(url))
+	} else if a.getenv("MISTRAL_API_KEY") == "" {
+		return errors.New("no Mistral API key: set MISTRAL_API_KEY")
+	}
+	mc, err := mistral.NewClient(mopts...)
+	if err != nil {
+		return err
+	}
+	ropts, closeAll, err := srv.runOptions(a.getenv)
+	if err != nil {
+		return err
+	}
+	// The model is the run's: the worker's Runner only lends its tools
+	// and client.
+	r, err := run.New(mc, append([]run.Option{run.WithModel("worker")}, ropts...)...)
+	if err != nil {
+		closeAll()
+		return err
+	}
+	defer r.Close()
+	if err := r.Connect(ctx); err != nil {
+		return err
+	}
+	tc, err := conn.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	var topts []temporal.Option
+	if len(once) > 0 {
+		topts = append(topts, temporal.AtMostOnce(once...))
+	}
+	w, err := temporal.NewWorker(tc, conn.taskQueue, r, worker.Options{StickyScheduleToStartTimeout: sticky}, topts...)
+	if err != nil {
+		return err
+	}
+	if err := w.Start(); err != nil {
+		return err
+	}
+	tools, _ := r.Tools(ctx)
+	fmt.Fprintf(a.stderr, "worker on %s, namespace %s, task queue %s, %d tool(s)\n", conn.address, conn.namespace, conn.taskQueue, len(tools))
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}
+
+// errDetachedStop: the client stopped following a run that goes on.
+var errDetachedStop = errors.New("stopped following")
+
+func (a *app) runCmd(ctx context.Context, args []string) error {
+	var (
+		conn                    connFlags
+		model, agent, instr, id string
+		conversation            string
+		maxTurns                int
+		contOnErr, detach, js   bool
+	)
+	fs := a.flagSet("run", "[flags] PROMPT")
+	conn.register(fs, a.getenv)
+	fs.StringVar(&model, "model", "mistral-medium-latest", "the `MODEL` to run (ignored with --agent)")
+	fs.StringVar(&agent, "agent", "", "run with the agent of this `ID` instead of a model")
+	fs.StringVar(&instr, "instructions", "", "system instructions of a model run")
+	fs.StringVar(&conversation, "conversation", "", "continue the conversation of this `ID`")
+	fs.IntVar(&maxTurns, "max-turns", run.DefaultMaxTurns, "bound on model turns")
+	fs.BoolVar(&contOnErr, "continue-on-error", true, "send a failing tool's error to the model instead of stopping")
+	fs.BoolVar(&detach, "detach", false, "print the run's workflow id and exit; mcprun-temporal attach ID follows it")
+	fs.BoolVar(&js, "json", false, "print the result as one JSON object")
+	fs.StringVar(&id, "id", "", "the workflow `ID` (default: Temporal chooses)")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	prompt := strings.Join(fs.Args(), " ")
+	if prompt == "" && conversation == "" {
+		fs.Usage()
+		return errUsage
+	}
+	s := run.Settings{Model: model, MaxTurns: maxTurns, ContinueOnError: contOnErr, Instructions: instr}
+	if agent != "" {
+		s = run.Settings{AgentID: agent, MaxTurns: maxTurns, ContinueOnError: contOnErr}
+	}
+	tc, err := conn.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	in := temporal.RunInput{Settings: s, ConversationID: conversation}
+	if prompt != "" {
+		in.Inputs = mistral.TextInputs(prompt)
+	}
+	wr, err := temporal.Start(ctx, tc, in, client.StartWorkflowOptions{ID: id, TaskQueue: conn.taskQueue})
+	if err != nil {
+		return err
+	}
+	if detach {
+		fmt.Fprintln(a.stdout, wr.GetID())
+		return nil
+	}
+	return a.follow(ctx, tc, wr.GetID(), js)
+}
+
+// follow prints a run's progress as mcprun run does (tool calls on
+// stderr), then its answer.
+func (a *app) follow(ctx context.Context, tc client.Client, id string, js bool) error {
+	type done struct {
+		res *run.Result
+		err error
+	}
+	ch := make(chan done, 1)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		res, err := temporal.Wait(wctx, tc, id)
+		ch <- done{res, err}
+	}()
+	seen, status := 0, ""
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	show := func() {
+		p, err := temporal.GetProgress(wctx, tc, id)
+		if err != nil {
+			return
+		}
+		for _, e := range p.Events {
+			if e.Seq <= seen {
+				continue
+			}
+			seen = e.Seq
+			switch e.Kind {
+			case "tool.started":
+				fmt.Fprintf(a.stderr, "→ %s %s\n", e.Name, clip(e.Arguments, 200))
+			case "tool.result":
+				fmt.Fprintf(a.stderr, "← %s: %s\n", e.Name, clip(e.Text, 200))
+			case "confirmation_required":
+				fmt.Fprintf(a.stderr, "? %s %s needs approval: mcprun-temporal approve %s\n", e.Name, clip(e.Arguments, 200), id)
+			}
+		}
+		if p.Status != status && p.Status != "running" && p.Status != "done" {
+			fmt.Fprintf(a.stderr, "… %s\n", p.Status)
+		}
+		status = p.Status
+	}
+	for {
+		select {
+		case <-tick.C:
+			show()
+		case d := <-ch:
+			show()
+			if d.err != nil && errors.Is(ctx.Err(), context.Canceled) {
+				fmt.Fprintf(a.stderr, "the run goes on: mcprun-temporal attach %s (or cancel %s)\n", id, id)
+				return errDetachedStop
+			}
+			if d.err != nil {
+				if d.res != nil && d.res.ConversationID != "" {
+					fmt.Fprintf(a.stderr, "conversation %s\n", d.res.ConversationID)
+				}
+				return d.err
+			}
+			if js {
+				enc := json.NewEncoder(a.stdout)
+				return enc.Encode(map[string]any{"workflow_id": id, "conversation_id": d.res.ConversationID, "output_entries": d.res.OutputEntries, "output_text": d.res.Text()})
+			}
+			fmt.Fprintln(a.stdout, d.res.Text())
+			return nil
+		}
+	}
+}
+
+func (a *app) attachCmd(ctx context.Context, args []string) error {
+	var conn connFlags
+	var js bool
+	fs := a.flagSet("attach", "[flags] ID")
+	conn.register(fs, a.getenv)
+	fs.BoolVar(&js, "json", false, "print the result as one JSON object")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	tc, err := conn.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	return a.follow(ctx, tc, fs.Arg(0), js)
+}
+
+func (a *app) cancelCmd(ctx context.Context, args []string) error {
+	var conn connFlags
+	fs := a.flagSet("cancel", "[flags] ID")
+	conn.register(fs, a.getenv)
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	tc, err := conn.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	return temporal.Cancel(ctx, tc, fs.Arg(0))
+}
+
+func (a *app) approveCmd(ctx context.Context, args []string) error {
+	var (
+		conn   connFlags
+		deny   listFlag
+		reason string
+	)
+	fs := a.flagSet("approve", "[--deny CALL_ID [--reason TEXT]]... ID")
+	conn.register(fs, a.getenv)
+	fs.Var(&deny, "deny", "deny the call of this `CALL_ID` (the others are approved); repeatable")
+	fs.StringVar(&reason, "reason", "", "what the model reads for a denied call")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	id := fs.Arg(0)
+	tc, err := conn.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	p, err := temporal.GetProgress(ctx, tc, id)
+	if err != nil {
+		return err
+	}
+	if p.Deferral == nil {
+		return fmt.Errorf("run %s waits for no approval (%s)", id, p.Status)
+	}
+	denied := map[string]bool{}
+	for _, d := range deny {
+		denied[d] = true
+	}
+	var decs []run.Decision
+	for _, c := range p.Deferral.Calls {
+		if denied[c.ToolCallID] {
+			decs = append(decs, run.Reject(c.ToolCallID, reason))
+			delete(denied, c.ToolCallID)
+		} else {
+			decs = append(decs, run.Approve(c.ToolCallID))
+		}
+	}
+	for d := range denied {
+		return fmt.Errorf("--deny %s: run %s does not wait on that call", d, id)
+	}
+	return temporal.Approve(ctx, tc, id, decs...)
+}
+
+func clip(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func describeNS(ns string) *workflowservice.DescribeNamespaceRequest {
+	return &workflowservice.DescribeNamespaceRequest{Namespace: ns}
+}
