@@ -17,7 +17,34 @@ import (
 // with a Mistral model, so that servers which ask the client's LLM for a
 // completion get one. Pass it to mcpclient.WithSamplingHandler when creating
 // the client. Each request is a one-turn conversation that is not stored.
+// It is [NewSamplingHandler] without options: a server's max_tokens is
+// capped at [DefaultSamplingMaxTokens] and nothing else bounds it.
 func SamplingHandler(client *mistral.Client, model string) func(context.Context, *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
+	h, _ := NewSamplingHandler(client, model)
+	return h
+}
+
+// NewSamplingHandler is [SamplingHandler] with bounds on what the server
+// may spend of the user's model: [SamplingBudget], [SamplingMaxTokens],
+// [SamplingApproval]. A request past a bound, or not approved, is refused
+// with an error the server receives; the model is not called. Give each
+// server its own handler: the budget is the handler's.
+func NewSamplingHandler(client *mistral.Client, model string, opts ...SamplingOption) (func(context.Context, *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error), error) {
+	if client == nil {
+		return nil, errors.New("run: NewSamplingHandler: nil client")
+	}
+	if model == "" {
+		return nil, errors.New("run: NewSamplingHandler: empty model")
+	}
+	b := &samplingBudget{maxTokensPerRequest: DefaultSamplingMaxTokens}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("run: NewSamplingHandler: nil SamplingOption")
+		}
+		if err := o(b); err != nil {
+			return nil, fmt.Errorf("run: %w", err)
+		}
+	}
 	return func(ctx context.Context, req *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
 		p := req.Params
 		if p == nil || len(p.Messages) == 0 {
@@ -35,13 +62,13 @@ func SamplingHandler(client *mistral.Client, model string) func(context.Context,
 			}
 			entries = append(entries, e)
 		}
+		maxTokens, err := b.admit(ctx, req)
+		if err != nil {
+			return nil, err
+		}
 		store := false
 		creq := &mistral.ConversationRequest{Model: model, Inputs: mistral.EntryInputs(entries...), Instructions: p.SystemPrompt, Store: &store}
-		args := mistral.CompletionArgs{Stop: p.StopSequences}
-		if p.MaxTokens > 0 {
-			n := int(p.MaxTokens)
-			args.MaxTokens = &n
-		}
+		args := mistral.CompletionArgs{Stop: p.StopSequences, MaxTokens: &maxTokens}
 		if p.Temperature != 0 {
 			t := p.Temperature
 			args.Temperature = &t
@@ -49,8 +76,10 @@ func SamplingHandler(client *mistral.Client, model string) func(context.Context,
 		creq.CompletionArgs = &args
 		resp, err := client.StartConversation(ctx, creq)
 		if err != nil {
+			b.spent(maxTokens, mistral.Usage{})
 			return nil, fmt.Errorf("run: sampling: %w", err)
 		}
+		b.spent(maxTokens, resp.Usage)
 		res := &Result{OutputEntries: resp.Outputs}
 		return &mcp.CreateMessageResult{
 			Content:    &mcp.TextContent{Text: res.Text()},
@@ -58,7 +87,7 @@ func SamplingHandler(client *mistral.Client, model string) func(context.Context,
 			Role:       "assistant",
 			StopReason: "endTurn",
 		}, nil
-	}
+	}, nil
 }
 
 // PromptInstructions gets an MCP prompt and returns its messages' text, to

@@ -38,6 +38,7 @@ type runFlags struct {
 	verbose         bool
 	conversation    string
 	confirm         bool
+	allowSampling   bool          // remote servers may ask the model too
 	deferCalls      bool          // --defer: stop at calls that need approval; `mcprun approve` goes on
 	timeout         time.Duration // --timeout: bounds the whole run
 	showEntries     bool          // print every output entry, then the structured output (demo)
@@ -59,7 +60,8 @@ func (f *runFlags) register(a *app, name string) *flag.FlagSet {
 	fs.BoolVar(&f.stream, "stream", false, "print text deltas and tool calls as they happen")
 	fs.BoolVar(&f.jsonOut, "json", false, `print the result as one JSON object {"conversation_id","output_entries","output_text","output"}`)
 	fs.BoolVar(&f.prefixTools, "prefix-tools", false, "prefix each MCP tool with its server's name (SERVER_TOOL), for servers whose tools collide")
-	fs.BoolVar(&f.confirm, "confirm", false, "ask on stdin before each tool call (tools a server marks read-only run without asking)")
+	fs.BoolVar(&f.confirm, "confirm", false, "ask on stdin before each tool call and each sampling request (read-only tools of servers a config marks \"trusted\" run without asking)")
+	fs.BoolVar(&f.allowSampling, "allow-sampling", false, "let remote servers ask your model for completions (sampling), within each server's budget; stdio servers may by default")
 	fs.StringVar(&f.conversation, "conversation", "", "continue the conversation of this `ID` (as --json prints it): tool calls it awaits are answered first; PROMPT is then optional")
 	fs.BoolVar(&f.deferCalls, "defer", false, "stop at tool calls that need approval (all but those a server marks read-only) and save them; `mcprun approve ID` continues")
 	fs.DurationVar(&f.timeout, "timeout", 0, "bound the whole run (e.g. 90s, 5m); 0: none. The conversation id is printed to resume it")
@@ -220,10 +222,19 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 		return nil, nil, release, err
 	}
 	opts = append(opts, run.WithElicitor(elicitor))
+	trustedServers := map[string]bool{} // whose read-only hints skip --confirm
 	for _, s := range servers {
 		// A server's sampling requests are answered by the run's model
 		// (the --model one for agent runs, whose model the API keeps).
-		c, done, err := a.client(ctx, &f.servers, s, mcpclient.WithLogger(logger), mcpclient.WithSamplingHandler(run.SamplingHandler(client, f.model)), mcpclient.WithElicitationHandler(elicitor.Handler(s.Name)))
+		copts := []mcpclient.Option{mcpclient.WithLogger(logger), mcpclient.WithElicitationHandler(elicitor.Handler(s.Name))}
+		sampling, err := a.samplingOption(f, s, client)
+		if err != nil {
+			return nil, nil, release, err
+		}
+		if sampling != nil {
+			copts = append(copts, sampling)
+		}
+		c, done, err := a.client(ctx, &f.servers, s, copts...)
 		if err != nil {
 			return nil, nil, release, err
 		}
@@ -239,17 +250,22 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 			mo = append(mo, run.Deny(s.Deny...))
 		}
 		if f.deferCalls {
-			// The --confirm rule, deferred: all but read-only tools wait.
+			// The --confirm rule, deferred: all but read-only tools of
+			// trusted servers wait.
+			trusted := s.Trusted
 			mo = append(mo, run.RequireConfirmationIf(func(t mcpclient.Tool) bool {
-				return t.Annotations == nil || !t.Annotations.ReadOnlyHint
+				return !trusted || t.Annotations == nil || !t.Annotations.ReadOnlyHint
 			}))
+		}
+		if s.Trusted {
+			trustedServers[s.Name] = true
 		}
 		opts = append(opts, run.WithMCP(c, mo...))
 	}
 	p = newProgress(a.stderr, a.terminal && !f.stream && !f.confirm)
 	opts = append(opts, run.WithHooks(p.hooks()))
 	if f.confirm {
-		opts = append(opts, run.WithApproval(a.confirmer()))
+		opts = append(opts, run.WithApproval(a.confirmer(trustedServers)))
 	}
 	opts = append(opts, extra...)
 	runner, err := run.New(client, opts...)
@@ -350,11 +366,14 @@ func (a *app) printEntries(res *run.Result) {
 }
 
 // confirmer asks on stdin before each tool call. Calls of one turn run
-// concurrently: the questions are asked one at a time.
-func (a *app) confirmer() func(context.Context, run.ToolCall) (bool, string) {
+// concurrently: the questions are asked one at a time. A tool's
+// readOnlyHint is the server's word, which the MCP specification says not
+// to trust from untrusted servers: it skips the question only for servers
+// the user's config marks "trusted".
+func (a *app) confirmer(trusted map[string]bool) func(context.Context, run.ToolCall) (bool, string) {
 	in := a.lines()
 	return func(ctx context.Context, c run.ToolCall) (bool, string) {
-		if c.Annotations != nil && c.Annotations.ReadOnlyHint {
+		if c.Annotations != nil && c.Annotations.ReadOnlyHint && trusted[c.Server] {
 			return true, ""
 		}
 		a.promptMu.Lock()
@@ -363,7 +382,7 @@ func (a *app) confirmer() func(context.Context, run.ToolCall) (bool, string) {
 		if c.Server != "" {
 			where = " (" + c.Server + ")"
 		}
-		fmt.Fprintf(a.stderr, "Run %s%s %s? [y/N] ", c.Name, where, clip(string(c.Arguments), 200))
+		fmt.Fprintf(a.stderr, "Run %s%s %s? [y/N] ", terminalSafe(c.Name), terminalSafe(where), terminalSafe(clip(string(c.Arguments), 200)))
 		answer, _ := in.ReadString('\n')
 		switch strings.ToLower(strings.TrimSpace(answer)) {
 		case "y", "yes":

@@ -2,11 +2,17 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcprun/mcprun/mistraltest"
 )
 
 // A plain-HTTP API base URL to another host would carry the key in clear:
@@ -132,5 +138,40 @@ func TestProjectConfigTrust(t *testing.T) {
 	write(`, "args": []`)
 	if code, stdout, stderr = cliAt(t, repo, env, "", false, "tools", "--config", "mcprun.json"); code != 0 || !started(stdout) {
 		t.Fatalf("--config: exit %d %q %q", code, stdout, stderr)
+	}
+}
+
+// A tool's readOnlyHint skips --confirm only for a server the config marks
+// "trusted": from any other server it is an untrusted hint.
+func TestReadOnlyHintNeedsTrustedServer(t *testing.T) {
+	srv := mcp.NewServer(&mcp.Implementation{Name: "peeker", Version: "1"}, nil)
+	mcp.AddTool(srv, &mcp.Tool{Name: "peek", Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true}}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "peeked"}}}, nil, nil
+	})
+	hs := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	defer hs.Close()
+	api := mistraltest.NewServer(func(ctx context.Context, t *mistraltest.Turn) (*mistraltest.Reply, error) {
+		if res, ok := t.ResultOf("peek"); ok {
+			return mistraltest.Respond(mistraltest.Text("model read: " + res)), nil
+		}
+		return mistraltest.Respond(mistraltest.Call("peek", map[string]string{})), nil
+	})
+	defer api.Close()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	env := apiEnv(api)
+	env["MCPRUN_TOKEN_STORE"] = "file"
+	for _, c := range []struct {
+		trusted string
+		asked   bool
+	}{{"false", true}, {"true", false}} {
+		cfg := filepath.Join(t.TempDir(), "servers.json")
+		os.WriteFile(cfg, []byte(`{"mcpServers": {"p": {"type": "http", "url": "`+hs.URL+`", "trusted": `+c.trusted+`}}}`), 0o600)
+		var out, errOut syncBuffer
+		a := &app{stdin: strings.NewReader("n\n"), stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }}
+		code := a.main(context.Background(), []string{"run", "--confirm", "--config", cfg, "peek"})
+		asked := strings.Contains(errOut.String(), "Run peek (p)")
+		if code != 0 || asked != c.asked {
+			t.Errorf("trusted %s: exit %d, asked %v (want %v): %q %q", c.trusted, code, asked, c.asked, out.String(), errOut.String())
+		}
 	}
 }
