@@ -48,6 +48,8 @@ type Client struct {
 	tools    *toolSet // nil until listed, and after list_changed
 	toolsGen uint64   // bumped when the cached list goes stale
 
+	rawTools rawListing // the latest tools/list as sent, before the go-sdk dropped tools with invalid x-mcp-header annotations
+
 	refreshing atomic.Bool // a list_changed refresh is running
 	progressN  atomic.Uint64
 }
@@ -102,6 +104,7 @@ func newClient(name string, o options, d dialer) *Client {
 		co.ProgressNotificationHandler = c.onProgress
 	}
 	c.sdk = mcp.NewClient(&mcp.Implementation{Name: "mcprun", Version: clientVersion}, co)
+	c.sdk.AddSendingMiddleware(traceMiddleware, headersMiddleware(&c.rawTools))
 	return c
 }
 

