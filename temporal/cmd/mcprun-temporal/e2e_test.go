@@ -43,7 +43,7 @@ func main2(args []string) {
 
 // tempServer starts the embedded dev server (make temporal-dev builds it)
 // and returns its address. Under CI a missing binary fails the test.
-func tempServer(t *testing.T) string {
+func tempServer(t testing.TB) string {
 	t.Helper()
 	bin := os.Getenv("MCPRUN_TEMPSERVER")
 	if bin == "" {
@@ -96,7 +96,7 @@ func tempServer(t *testing.T) string {
 }
 
 // worker starts a worker process; it is ready when it says so.
-func startWorker(t *testing.T, env []string, args ...string) *exec.Cmd {
+func startWorker(t testing.TB, env []string, args ...string) *exec.Cmd {
 	t.Helper()
 	a, _ := json.Marshal(append([]string{"worker"}, args...))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -138,7 +138,7 @@ func startWorker(t *testing.T, env []string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-func count(t *testing.T, path, prefix string) (n int, pid int) {
+func count(t testing.TB, path, prefix string) (n int, pid int) {
 	for _, l := range strings.Split(readFile(t, path), "\n") {
 		if strings.HasPrefix(l, prefix+" ") {
 			n++
@@ -148,7 +148,7 @@ func count(t *testing.T, path, prefix string) (n int, pid int) {
 	return n, pid
 }
 
-func readFile(t *testing.T, path string) string {
+func readFile(t testing.TB, path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
@@ -156,7 +156,7 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
+func waitFor(t testing.TB, what string, d time.Duration, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for !ok() {
@@ -175,11 +175,23 @@ func alive(pid int) bool { return syscall.Kill(pid, 0) == nil }
 // server does not outlive A.
 func TestWorkerKilledDuringToolCall(t *testing.T) {
 	addr := tempServer(t)
-	dir := t.TempDir()
-	mcpBin := filepath.Join(dir, "e2emcp")
+	d := killDuringCall(t, addr, buildMCP(t), "e2e")
+	t.Logf("recovered %v after the kill", d.Round(time.Millisecond))
+}
+
+func buildMCP(t testing.TB) string {
+	t.Helper()
+	mcpBin := filepath.Join(t.TempDir(), "e2emcp")
 	if out, err := exec.Command("go", "build", "-o", mcpBin, "../../internal/e2emcp").CombinedOutput(); err != nil {
 		t.Fatalf("building the MCP server: %v\n%s", err, out)
 	}
+	return mcpBin
+}
+
+// killDuringCall runs the scenario on task queue q and returns the time
+// from the kill to the run's answer.
+func killDuringCall(t testing.TB, addr, mcpBin, q string) time.Duration {
+	dir := t.TempDir()
 	logPath, hold := filepath.Join(dir, "calls.log"), filepath.Join(dir, "hold")
 	if err := os.WriteFile(hold, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -192,7 +204,7 @@ func TestWorkerKilledDuringToolCall(t *testing.T) {
 	})
 	defer ms.Close()
 	env := []string{"MISTRAL_SERVER_URL=" + ms.URL, "MISTRAL_API_KEY=test-key"}
-	args := []string{"--temporal", addr, "--task-queue", "e2e", "--stdio", mcpBin + " " + logPath + " " + hold, "--sticky-timeout", "1s"}
+	args := []string{"--temporal", addr, "--task-queue", q, "--stdio", mcpBin + " " + logPath + " " + hold, "--sticky-timeout", "1s"}
 
 	a := startWorker(t, env, args...)
 	tc, err := client.Dial(client.Options{HostPort: addr, Namespace: "default", Logger: quietLogger()})
@@ -205,7 +217,7 @@ func TestWorkerKilledDuringToolCall(t *testing.T) {
 	wr, err := temporal.Start(ctx, tc, temporal.RunInput{
 		Settings: run.Settings{Model: "m"}, Inputs: mistral.TextInputs("go"),
 		Policy: temporal.RunPolicy{CallHeartbeat: 2 * time.Second},
-	}, client.StartWorkflowOptions{TaskQueue: "e2e"})
+	}, client.StartWorkflowOptions{TaskQueue: q})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +241,7 @@ func TestWorkerKilledDuringToolCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("recovered %v after the kill", time.Since(killed).Round(time.Millisecond))
+	recovered := time.Since(killed)
 	if res.Text() != "done" {
 		t.Fatalf("answer %q", res.Text())
 	}
@@ -257,4 +269,5 @@ func TestWorkerKilledDuringToolCall(t *testing.T) {
 	if n, pid := count(t, logPath, "end slow"); n != 1 || pid == serverA {
 		t.Fatalf("slow ended %d times, last in pid %d (A's server %d)", n, pid, serverA)
 	}
+	return recovered
 }
