@@ -359,8 +359,14 @@ func testCrashAndRestart(t *testing.T, mode string, wantChanged int) {
 	if !strings.Contains(c.Stderr(), "boom") {
 		t.Errorf("stderr = %q", c.Stderr())
 	}
-	// The supervisor lists the tools again before it lets calls through:
-	// by now the change, if any, has been reported.
+	// The supervisor lists the tools again after reconnecting, and reports
+	// a change before it is done: wait for that (restarting was set before
+	// the crashed call returned).
+	waitFor(t, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return !c.restarting
+	}, "the supervisor to finish")
 	tools, err := c.Tools(ctx)
 	if err != nil {
 		t.Fatal(err)
