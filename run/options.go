@@ -43,6 +43,17 @@ type config struct {
 	logger          *slog.Logger
 	downloadFiles   bool
 	store           *bool
+	requireAll      bool // WithAllServersRequired
+}
+
+// WithAllServersRequired makes every MCP server required: [Runner.Connect]
+// (and so every run) fails when any of them does not start, instead of going
+// on with those that started.
+func WithAllServersRequired() Option {
+	return func(c *config) error {
+		c.requireAll = true
+		return nil
+	}
 }
 
 // WithModel runs the conversation on a model (e.g. "mistral-medium-latest").

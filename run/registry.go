@@ -61,6 +61,9 @@ func (r *Runner) buildTable(ctx context.Context) (*toolTable, error) {
 		}
 	}
 	for _, src := range r.cfg.mcps {
+		if r.down[src] {
+			continue // did not start: see Unavailable
+		}
 		tools, err := src.client.Tools(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("run: listing the tools of MCP server %s: %w", src.client.Name(), err)

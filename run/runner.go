@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,6 +35,10 @@ type Runner struct {
 
 	connectMu sync.Mutex // serialises Connect
 	connected bool
+	// Set by Connect: the servers that did not start (partial connect),
+	// in the order they were given; read-only once connected is set.
+	down        map[*mcpSource]bool
+	unavailable []*mcpclient.ServerError
 
 	mu          sync.Mutex
 	closed      bool
@@ -102,6 +107,13 @@ func (r *Runner) Client() *mistral.Client { return r.client }
 
 // Connect connects every MCP client concurrently and checks that no two tools
 // share a name. Runs call it themselves; call it first to fail early.
+//
+// A server that does not start does not stop the others: the Runner goes on
+// with the servers that started, without the tools of the others, and
+// [Runner.Unavailable] reports each that did not (a [*mcpclient.ServerError]
+// naming it). Connect fails only when none of the MCP servers started, or
+// when [WithAllServersRequired] makes every one required. A server that
+// failed is not tried again by later runs of the Runner.
 func (r *Runner) Connect(ctx context.Context) error {
 	r.connectMu.Lock()
 	defer r.connectMu.Unlock()
@@ -111,18 +123,63 @@ func (r *Runner) Connect(ctx context.Context) error {
 	if r.connected {
 		return nil
 	}
-	clients := make([]*mcpclient.Client, len(r.cfg.mcps))
+	errs := make([]error, len(r.cfg.mcps))
+	var wg sync.WaitGroup
 	for i, s := range r.cfg.mcps {
-		clients[i] = s.client
+		wg.Go(func() { errs[i] = s.client.Connect(ctx) })
 	}
-	if err := mcpclient.ConnectAll(ctx, clients...); err != nil {
-		return fmt.Errorf("run: connecting MCP servers: %w", err)
+	wg.Wait()
+	var failed []*mcpclient.ServerError
+	down := map[*mcpSource]bool{}
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		var se *mcpclient.ServerError
+		if !errors.As(err, &se) {
+			se = &mcpclient.ServerError{Server: r.cfg.mcps[i].client.Name(), Op: "connect", Err: err}
+		}
+		failed = append(failed, se)
+		down[r.cfg.mcps[i]] = true
 	}
+	if len(failed) > 0 {
+		joined := make([]error, len(failed))
+		for i, se := range failed {
+			joined[i] = se
+		}
+		switch {
+		case ctx.Err() != nil:
+			return fmt.Errorf("run: connecting MCP servers: %w", errors.Join(append(joined, ctx.Err())...))
+		case r.cfg.requireAll:
+			return fmt.Errorf("run: connecting MCP servers (all required): %w", errors.Join(joined...))
+		case len(failed) == len(r.cfg.mcps):
+			return fmt.Errorf("run: connecting MCP servers: none started: %w", errors.Join(joined...))
+		}
+		// Those that started must not hold a half-open session for nothing:
+		// the failed ones are closed (a stdio process reaped).
+		for s := range down {
+			s.client.Close()
+		}
+		for _, se := range failed {
+			r.log.Warn("MCP server unavailable; running without its tools", "server", se.Server, "error", se.Error())
+		}
+	}
+	r.down, r.unavailable = down, failed
 	if _, err := r.buildTable(ctx); err != nil {
 		return err
 	}
 	r.connected = true
 	return nil
+}
+
+// Unavailable returns the MCP servers that did not start when the Runner
+// connected (see [Runner.Connect]), each as a [*mcpclient.ServerError]
+// naming the server and saying why; nil when every server started or before
+// the Runner connected.
+func (r *Runner) Unavailable() []*mcpclient.ServerError {
+	r.connectMu.Lock()
+	defer r.connectMu.Unlock()
+	return slices.Clone(r.unavailable)
 }
 
 // Tools returns the function tools a run declares now: the Go functions and

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mcprun/mcprun/internal/trunc"
 	"github.com/mcprun/mcprun/mcpclient"
@@ -35,6 +36,7 @@ type runFlags struct {
 	stream          bool
 	jsonOut         bool
 	prefixTools     bool
+	requireAll      bool // --require-all-servers: no run without every server
 	verbose         bool
 	conversation    string
 	confirm         bool
@@ -60,6 +62,7 @@ func (f *runFlags) register(a *app, name string) *flag.FlagSet {
 	fs.BoolVar(&f.stream, "stream", false, "print text deltas and tool calls as they happen")
 	fs.BoolVar(&f.jsonOut, "json", false, `print the result as one JSON object {"conversation_id","output_entries","output_text","output"}`)
 	fs.BoolVar(&f.prefixTools, "prefix-tools", false, "prefix each MCP tool with its server's name (SERVER_TOOL), for servers whose tools collide")
+	fs.BoolVar(&f.requireAll, "require-all-servers", false, "fail when any MCP server does not start (by default the run goes on with those that started, one line on stderr for each that did not)")
 	fs.BoolVar(&f.confirm, "confirm", false, "ask on stdin before each tool call and each sampling request (read-only tools of servers a config marks \"trusted\" run without asking)")
 	fs.BoolVar(&f.allowSampling, "allow-sampling", false, "let remote servers ask your model for completions (sampling), within each server's budget; stdio servers may by default")
 	fs.StringVar(&f.conversation, "conversation", "", "continue the conversation of this `ID` (as --json prints it): tool calls it awaits are answered first; PROMPT is then optional")
@@ -267,6 +270,9 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 	if f.confirm {
 		opts = append(opts, run.WithApproval(a.confirmer(trustedServers)))
 	}
+	if f.requireAll {
+		opts = append(opts, run.WithAllServersRequired())
+	}
 	opts = append(opts, extra...)
 	runner, err := run.New(client, opts...)
 	if err != nil {
@@ -275,6 +281,9 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 	cleanups = append(cleanups, func() { runner.Close() })
 	if err := runner.Connect(ctx); err != nil {
 		return nil, nil, release, err
+	}
+	for _, se := range runner.Unavailable() {
+		fmt.Fprintf(a.stderr, "mcprun: server %q did not start, running without it: %s\n", se.Server, clip(serverWhy(se), 400))
 	}
 	return runner, p, release, nil
 }
@@ -405,4 +414,23 @@ func toolPrefix(name string) string {
 		b = b[:40]
 	}
 	return string(b) + "_"
+}
+
+// serverWhy says why a server did not start, its stderr's tail included,
+// without repeating its name.
+func serverWhy(se *mcpclient.ServerError) string {
+	why := "unknown error"
+	if se.Err != nil {
+		why = se.Err.Error()
+	}
+	if s := strings.TrimSpace(se.Stderr); s != "" {
+		why += " (stderr: " + s + ")"
+	}
+	// A server's words reach a terminal: no control sequences.
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, why)
 }
