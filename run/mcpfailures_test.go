@@ -69,6 +69,9 @@ func TestMCPToolFailures(t *testing.T) {
 				if err != nil {
 					t.Fatalf("a tool's error result stopped the run: %v", err)
 				}
+				if got := res.Text(); !strings.Contains(got, tc.modelIs) {
+					t.Fatalf("model read %q, want it to contain %q", got, tc.modelIs)
+				}
 			case !errors.As(err, &te) || te.Tool != tc.call || (tc.is != nil && !errors.Is(err, tc.is)):
 				t.Fatalf("err %v, want a ToolError for %s matching %v", err, tc.call, tc.is)
 			}
