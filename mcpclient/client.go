@@ -91,7 +91,8 @@ func newClient(name string, o options, d dialer) *Client {
 	co := &mcp.ClientOptions{
 		Logger: o.logger,
 		// No roots: the go-sdk advertises them by default, and we have none.
-		Capabilities:           &mcp.ClientCapabilities{},
+		// The skills extension: the client can list, load and verify them.
+		Capabilities:           &mcp.ClientCapabilities{Extensions: map[string]any{SkillsExtension: map[string]any{}}},
 		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) { c.toolsStale(true) },
 		ElicitationHandler:     o.elicitation,
 	}
@@ -105,6 +106,7 @@ func newClient(name string, o options, d dialer) *Client {
 	}
 	c.sdk = mcp.NewClient(&mcp.Implementation{Name: "mcprun", Version: clientVersion}, co)
 	c.sdk.AddSendingMiddleware(traceMiddleware, headersMiddleware(&c.rawTools))
+	registerSkills(c.sdk)
 	return c
 }
 

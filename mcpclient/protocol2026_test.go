@@ -24,6 +24,8 @@ import (
 type wireServer struct {
 	*httptest.Server
 	tools   []map[string]any
+	skills  []any             // skills/list entries; with any, the extension is declared
+	files   map[string]string // resources/read, by URI
 	canary  atomic.Int32
 	mu      sync.Mutex
 	calls   []wireCall
@@ -60,6 +62,7 @@ func (ws *wireServer) serve(w http.ResponseWriter, r *http.Request) {
 		Method string          `json:"method"`
 		Params struct {
 			Name      string         `json:"name"`
+			URI       string         `json:"uri"`
 			Arguments map[string]any `json:"arguments"`
 			Meta      map[string]any `json:"_meta"`
 		} `json:"params"`
@@ -78,12 +81,32 @@ func (ws *wireServer) serve(w http.ResponseWriter, r *http.Request) {
 	var result any
 	switch req.Method {
 	case "server/discover":
+		caps := map[string]any{"tools": map[string]any{}}
+		if ws.skills != nil {
+			caps["resources"] = map[string]any{}
+			caps["extensions"] = map[string]any{"io.modelcontextprotocol/skills": map[string]any{}}
+		}
 		result = map[string]any{
 			"resultType": "complete", "ttlMs": 0, "cacheScope": "private",
 			"supportedVersions": []string{"2026-07-28"},
-			"capabilities":      map[string]any{"tools": map[string]any{}},
+			"capabilities":      caps,
 			"serverInfo":        map[string]any{"name": "wire", "version": "1"},
 		}
+	case "skills/list":
+		result = map[string]any{"resultType": "complete", "ttlMs": 0, "cacheScope": "private", "skills": ws.skills}
+	case "skills/get":
+		for _, sk := range ws.skills {
+			if m, ok := sk.(map[string]any); ok && m["uri"] == req.Params.URI {
+				result = map[string]any{"resultType": "complete", "ttlMs": 0, "cacheScope": "private", "skill": sk}
+			}
+		}
+		if result == nil {
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]any{"jsonrpc": "2.0", "id": req.ID, "error": map[string]any{"code": -32602, "message": "unknown skill"}})
+			return
+		}
+	case "resources/read":
+		result = map[string]any{"resultType": "complete", "contents": []any{map[string]any{"uri": req.Params.URI, "mimeType": "text/markdown", "text": ws.files[req.Params.URI]}}}
 	case "tools/list":
 		result = map[string]any{"resultType": "complete", "ttlMs": 0, "cacheScope": "private", "tools": ws.tools}
 	case "tools/call":

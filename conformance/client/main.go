@@ -65,6 +65,10 @@ var scenarios = map[string]scenario{
 	"http-invalid-tool-headers":           runInvalidToolHeaders,
 	"json-schema-ref-no-deref":            runListTools,
 	"json-schema-2020-12-preservation":    runSchemaPreservation,
+	"sep-2640-client-no-prefetch":         runSkillsList,
+	"sep-2640-client-verify-digest":       runSkillsLoad,
+	"sep-2640-client-verify-size":         runSkillsLoad,
+	"sep-2640-client-verify-frontmatter":  runSkillsLoad,
 }
 
 // Scenarios whose names start with "auth/" and are not in scenarios run the
@@ -331,6 +335,59 @@ func runSchemaPreservation(ctx context.Context, serverURL string, _ confContext)
 		return errors.New("tool json_schema_2020_12_tool not listed")
 	}
 	return callTool(ctx, c, "json_schema_echo", map[string]any{"schema": tools[i].ServerInputSchema})
+}
+
+// sep-2640-client-no-prefetch: list the skills; the library reads no
+// skill file until one is loaded.
+func runSkillsList(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	skills, err := c.Skills(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range skills {
+		log.Printf("skill %s: %s (%d files)", s.Name(), s.Description(), len(s.Resources))
+	}
+	return nil
+}
+
+// sep-2640-client-verify-*: load each skill, then read its other files;
+// the library refuses a SKILL.md that does not match the entry (size,
+// digest, front matter), and then nothing more is read.
+func runSkillsLoad(ctx context.Context, serverURL string, _ confContext) error {
+	c, err := connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	skills, err := c.Skills(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range skills {
+		body, err := c.LoadSkill(ctx, s)
+		if errors.Is(err, mcpclient.ErrSkillVerification) {
+			log.Printf("skill %s refused: %v", s.URI, err)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		log.Printf("skill %s loaded (%d bytes)", s.URI, len(body))
+		for _, r := range s.Resources {
+			if r.URI == s.URI {
+				continue
+			}
+			if _, err := c.ReadSkillFile(ctx, s, r.URI); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // tools_call: call add_numbers(5, 3).
