@@ -67,7 +67,7 @@ func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptio
 	))
 	defer func() {
 		if err != nil && !errors.Is(err, errStopped) {
-			span.SetStatus(codes.Error, err.Error())
+			span.SetStatus(codes.Error, r.outboundErr(err).Error())
 		}
 		span.SetAttributes(attribute.String("gen_ai.conversation.id", res.ConversationID))
 		span.End()
@@ -203,7 +203,7 @@ func (s *runnerSteps) Turn(ctx context.Context, t *Turn) (*TurnOutput, error) {
 		attribute.Int("gen_ai.usage.output_tokens", out.Usage.CompletionTokens),
 	)
 	if err != nil && !errors.Is(err, errStopped) {
-		span.SetStatus(codes.Error, err.Error())
+		span.SetStatus(codes.Error, r.outboundErr(err).Error())
 	}
 	return out, err
 }

@@ -1,6 +1,8 @@
 package run
 
 import (
+	"github.com/mcprun/mcprun/internal/redact"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -43,7 +45,8 @@ type config struct {
 	logger          *slog.Logger
 	downloadFiles   bool
 	store           *bool
-	requireAll      bool // WithAllServersRequired
+	requireAll      bool        // WithAllServersRequired
+	secrets         *redact.Set // WithRedaction; nil: none
 }
 
 // WithAllServersRequired makes every MCP server required: [Runner.Connect]

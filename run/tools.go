@@ -159,7 +159,7 @@ func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.Functio
 		attribute.String("gen_ai.tool.name", c.Name),
 		attribute.String("gen_ai.tool.call.id", c.ToolCallID),
 		attribute.String("gen_ai.tool.type", "function"),
-		attribute.String("gen_ai.tool.call.arguments", c.Arguments),
+		attribute.String("gen_ai.tool.call.arguments", r.cfg.secrets.String(c.Arguments)),
 	))
 	defer span.End()
 	start := time.Now()
@@ -190,6 +190,7 @@ func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.Functio
 	if ctx.Err() != nil && o.Err != nil {
 		o.Fatal = true // a cancelled run is not the tool's failure
 	}
+	o = r.outbound(o)
 	dur := time.Since(start)
 	if o.Err != nil {
 		span.SetStatus(codes.Error, o.Err.Error())

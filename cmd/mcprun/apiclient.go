@@ -37,6 +37,7 @@ func (s apiSettings) url() string {
 // and win.
 func (a *app) apiClient(serverURLFlag string, extra ...mistral.Option) (*mistral.Client, error) {
 	s := a.apiSettings(serverURLFlag)
+	a.secrets.Add(s.key)
 	var opts []mistral.Option
 	if s.key != "" {
 		opts = append(opts, mistral.WithAPIKey(s.key))

@@ -17,6 +17,8 @@
 package main
 
 import (
+	"github.com/mcprun/mcprun/internal/redact"
+
 	"bufio"
 	"context"
 	"errors"
@@ -68,6 +70,11 @@ type app struct {
 	promptMu  sync.Mutex // one question on the terminal at a time
 	// stdinTerminal, if set, replaces the terminal check of stdin (tests).
 	stdinTerminal *bool
+
+	// secrets are the ones in use (API key, header values, secret env
+	// values and client secrets given to servers): never printed, never
+	// sent to the model (see redact).
+	secrets redact.Set
 
 	storeOnce sync.Once // tokenStore's choice, made once
 	store     oauth.TokenStore
@@ -151,7 +158,7 @@ func (a *app) main(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.stderr, "mcprun: %s\n", ie)
 		return ie.exitCode()
 	}
-	fmt.Fprintf(a.stderr, "mcprun: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(a.stderr, "mcprun: %s\n", a.errorLine(err))
 	return 1
 }
 

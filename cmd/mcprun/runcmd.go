@@ -274,6 +274,7 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 		opts = append(opts, run.WithAllServersRequired())
 	}
 	opts = append(opts, extra...)
+	opts = append(opts, run.WithRedaction(a.secrets.Secrets()...))
 	runner, err := run.New(client, opts...)
 	if err != nil {
 		return nil, nil, release, err
@@ -304,13 +305,13 @@ func (a *app) streamRun(ctx context.Context, r *run.Runner, inputs mistral.Input
 		case *mistral.MessageOutputDeltaEvent:
 			fmt.Fprint(a.stdout, ev.Content.Text)
 		case *run.ToolStartedEvent:
-			fmt.Fprintf(a.stderr, "→ %s %s\n", ev.Name, clip(ev.Arguments, 200))
+			fmt.Fprintf(a.stderr, "→ %s %s\n", a.shown(ev.Name), a.shown(clip(ev.Arguments, 200)))
 		case *run.FunctionResultEvent:
-			fmt.Fprintf(a.stderr, "← %s: %s\n", ev.Name, clip(ev.Result, 200))
+			fmt.Fprintf(a.stderr, "← %s: %s\n", a.shown(ev.Name), a.shown(clip(ev.Result, 200)))
 		case *mistral.ToolExecutionStartedEvent:
 			fmt.Fprintf(a.stderr, "→ %s (built-in)\n", ev.Name)
 		case *run.ConfirmationRequiredEvent:
-			fmt.Fprintf(a.stderr, "? %s %s needs approval\n", ev.Call.Name, clip(ev.Call.Arguments, 200))
+			fmt.Fprintf(a.stderr, "? %s %s needs approval\n", a.shown(ev.Call.Name), a.shown(clip(ev.Call.Arguments, 200)))
 		}
 	}
 	if res == nil {

@@ -175,3 +175,23 @@ func TestReadOnlyHintNeedsTrustedServer(t *testing.T) {
 		}
 	}
 }
+
+// What a server prints reaches the terminal without control characters
+// and without the secrets in use, even quoted in prose.
+func TestErrorLineHygiene(t *testing.T) {
+	t.Setenv("GITHUB_TOKEN", "ghp-the-token-0123")
+	env := map[string]string{"GITHUB_TOKEN": "ghp-the-token-0123"}
+	script := filepath.Join(t.TempDir(), "leak.sh")
+	if err := os.WriteFile(script, []byte(`printf 'my token is %s \033]0;pwned\007 \033[2J\033[31mred\n' "$GITHUB_TOKEN" >&2; exit 1`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), "servers.json")
+	os.WriteFile(cfg, []byte(`{"mcpServers": {"leaky": {"command": "sh", "args": ["`+script+`"], "env": {"GITHUB_TOKEN": "${GITHUB_TOKEN}"}}}}`), 0o600)
+	code, _, stderr := cli(t, env, "tools", "--config", cfg)
+	if code != 1 || strings.Count(stderr, "\n") != 1 {
+		t.Fatalf("exit %d %q", code, stderr)
+	}
+	if strings.Contains(stderr, "ghp-the-token-0123") || strings.ContainsAny(stderr, "\x1b\x07") || !strings.Contains(stderr, "my token is [REDACTED]") {
+		t.Errorf("error line %q: want the token redacted and no control characters", stderr)
+	}
+}

@@ -78,6 +78,9 @@ func (a *app) servers(f *serverFlags) ([]mcpconfig.Server, error) {
 	for _, u := range f.http {
 		out = append(out, mcpconfig.Server{Name: hostName(u), Transport: mcpconfig.HTTP, URL: u})
 	}
+	for _, s := range out {
+		a.rememberSecrets(s)
+	}
 	// Names must be unique: they pick a server in `mcprun call`.
 	seen := map[string]int{}
 	for i := range out {

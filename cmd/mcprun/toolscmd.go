@@ -57,7 +57,7 @@ func (a *app) toolsCmd(ctx context.Context, args []string) error {
 				left = append(left, fmt.Sprintf("%s\t%s\t%s", s.Name, t.Name, why))
 				continue
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, t.Name, firstLine(t.Description))
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", terminalSafe(s.Name), terminalSafe(t.Name), terminalSafe(firstLine(t.Description)))
 		}
 		skipped, err := c.SkippedTools(ctx)
 		if err != nil {
