@@ -59,6 +59,8 @@ var scenarios = map[string]scenario{
 	"auth/client-credentials-jwt":         runClientCredentialsJWT,
 	"auth/cross-app-access-complete-flow": runCrossAppAccess,
 	"request-metadata":                    runInitialize,
+	"auth/dpop":                           runAuthDPoP,
+	"auth/dpop-nonce":                     runAuthDPoP,
 	"sep-2322-client-request-state":       runRequestState,
 	"http-standard-headers":               runStandardHeaders,
 	"http-custom-headers":                 runCustomHeaders,
@@ -434,6 +436,22 @@ func runSSERetry(ctx context.Context, serverURL string, _ confContext) error {
 // by client ID metadata document, pre-registration or dynamic registration,
 // PKCE, state and iss checks; then lists tools and calls test-tool.
 func runAuth(ctx context.Context, serverURL string, cc confContext) error {
+	return authCodeFlow(ctx, serverURL, cc, nil)
+}
+
+// auth/dpop, auth/dpop-nonce: the authorization code flow with DPoP-bound
+// tokens (RFC 9449): the library's oauth.DPoP signs the token request's
+// proof and, through its transport, every MCP request's, retrying once
+// with a server's nonce.
+func runAuthDPoP(ctx context.Context, serverURL string, cc confContext) error {
+	d, err := oauth.NewDPoP()
+	if err != nil {
+		return err
+	}
+	return authCodeFlow(ctx, serverURL, cc, d)
+}
+
+func authCodeFlow(ctx context.Context, serverURL string, cc confContext, dpop *oauth.DPoP) error {
 	opts := []oauth.Option{
 		oauth.WithClientIDMetadataURL("https://conformance-test.local/client-metadata.json"),
 		oauth.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))),
@@ -446,11 +464,16 @@ func runAuth(ctx context.Context, serverURL string, cc confContext) error {
 	} else {
 		opts = append(opts, oauth.WithClientName("mcprun-conformance"))
 	}
+	var copts []mcpclient.Option
+	if dpop != nil {
+		opts = append(opts, oauth.WithDPoP(dpop))
+		copts = append(copts, mcpclient.WithRoundTripper(dpop.Transport))
+	}
 	h, err := oauth.NewHandler(serverURL, "http://localhost:3000/callback", fetchAuthorizationCode, opts...)
 	if err != nil {
 		return fmt.Errorf("auth handler: %w", err)
 	}
-	return authedToolCall(ctx, serverURL, h)
+	return authedToolCall(ctx, serverURL, h, copts...)
 }
 
 // auth/client-credentials-basic: the client credentials grant with a
@@ -498,8 +521,8 @@ func runCrossAppAccess(ctx context.Context, serverURL string, cc confContext) er
 	return authedToolCall(ctx, serverURL, &grantHandler{grant: grant})
 }
 
-func authedToolCall(ctx context.Context, serverURL string, h auth.OAuthHandler) error {
-	c, err := connect(ctx, serverURL, mcpclient.WithOAuthHandler(h))
+func authedToolCall(ctx context.Context, serverURL string, h auth.OAuthHandler, opts ...mcpclient.Option) error {
+	c, err := connect(ctx, serverURL, append(opts, mcpclient.WithOAuthHandler(h))...)
 	if err != nil {
 		return err
 	}

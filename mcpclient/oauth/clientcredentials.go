@@ -105,6 +105,9 @@ func NewClientCredentialsHandler(serverURL, clientID string, opts ...Option) (*C
 		}
 	}
 	h.cfg.httpClient = guarded(h.cfg.httpClient)
+	if h.cfg.dpop != nil {
+		h.cfg.httpClient = h.cfg.dpop.client(h.cfg.httpClient)
+	}
 	lg := cfg.logger
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)

@@ -80,6 +80,9 @@ func NewHandler(serverURL, redirectURL string, fetch auth.AuthorizationCodeFetch
 		return nil, err
 	}
 	cfg.httpClient = guarded(cfg.httpClient)
+	if cfg.dpop != nil {
+		cfg.httpClient = cfg.dpop.client(cfg.httpClient)
+	}
 	if cfg.clientName == "" {
 		cfg.clientName = "mcprun"
 	}

@@ -29,6 +29,7 @@ const (
 	forClientCredentials                    // NewClientCredentialsHandler
 	forParams                               // BuildOAuthParams
 	forProbe                                // RequiresAuth
+	forGrant                                // NewJWTBearerHandler, NewEnterpriseHandler
 )
 
 func (t target) String() string {
@@ -36,7 +37,7 @@ func (t target) String() string {
 	for _, x := range []struct {
 		t    target
 		name string
-	}{{forHandler, "NewHandler"}, {forClientCredentials, "NewClientCredentialsHandler"}, {forParams, "BuildOAuthParams"}, {forProbe, "RequiresAuth"}} {
+	}{{forHandler, "NewHandler"}, {forClientCredentials, "NewClientCredentialsHandler"}, {forParams, "BuildOAuthParams"}, {forProbe, "RequiresAuth"}, {forGrant, "NewJWTBearerHandler/NewEnterpriseHandler"}} {
 		if t&x.t != 0 {
 			names = append(names, x.name)
 		}
@@ -55,6 +56,7 @@ type options struct {
 	signingAlgorithm    string
 	httpClient          *http.Client
 	logger              *slog.Logger
+	dpop                *DPoP
 
 	given []given // the options given, in order
 }
