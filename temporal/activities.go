@@ -171,6 +171,17 @@ func (a *activities) heartbeat(ctx context.Context) (stop func()) {
 // cancelled, a server gone) is an activity failure, retried as the
 // workflow's policy says.
 func (a *activities) Call(ctx context.Context, in callInput) (*callResult, error) {
+	if in.Listed {
+		// A tool the run listed that this worker lacks: another worker
+		// has it; the workflow waits for one.
+		tools, err := a.runner.Tools(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(tools, func(t mistral.Tool) bool { return t.Function != nil && t.Function.Name == in.Call.Name }) {
+			return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("this worker has no tool %q", in.Call.Name), missingTool, nil)
+		}
+	}
 	// Heartbeats tell Temporal the worker lives: a dead worker's call is
 	// given up after the heartbeat timeout, not the call timeout.
 	stop := a.heartbeat(ctx)
@@ -227,6 +238,9 @@ func (a *activities) bound(out *run.TurnOutput) *run.TurnOutput {
 	}
 	return out
 }
+
+// missingTool is the failure type of a call on a worker without its tool.
+const missingTool = "mcprun.MissingTool"
 
 // apiFailure makes an API refusal that retrying cannot fix a non-retryable
 // activity failure; Temporal retries the rest.

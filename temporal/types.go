@@ -141,6 +141,9 @@ type Approval struct {
 // callInput is the input of the call activity.
 type callInput struct {
 	Call *mistral.FunctionCallEntry `json:"call"`
+	// Listed: the run's tool list has the tool, so a worker without it
+	// waits for another rather than answering "unknown tool".
+	Listed bool `json:"listed,omitempty"`
 }
 
 // callResult is the call activity's result: a tool's own error is a

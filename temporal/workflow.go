@@ -231,6 +231,7 @@ type wfSteps struct {
 	w          *wf
 	ctx        workflow.Context
 	atMostOnce map[string]bool
+	listed     map[string]bool
 	turns      int // turns sent by this segment
 }
 
@@ -243,9 +244,12 @@ func (s *wfSteps) ListTools(context.Context) (*run.ToolList, error) {
 	if err := workflow.ExecuteActivity(ctx, ListToolsActivity).Get(ctx, &out); err != nil {
 		return nil, fmt.Errorf("listing tools: %w", err)
 	}
-	s.atMostOnce = map[string]bool{}
+	s.atMostOnce, s.listed = map[string]bool{}, map[string]bool{}
 	for _, n := range out.AtMostOnce {
 		s.atMostOnce[n] = true
+	}
+	for _, ti := range out.List.Tools {
+		s.listed[ti.Name] = true
 	}
 	return &out.List, nil
 }
@@ -287,24 +291,23 @@ func (s *wfSteps) Execute(_ context.Context, b *run.CallBatch) (*run.CallResults
 	}
 	futures := make([]workflow.Future, len(b.Calls))
 	for i, c := range b.Calls {
-		attempts := int32(w.policy.CallAttempts)
-		if s.atMostOnce[c.Name] {
-			attempts = 1
-		}
-		ctx := workflow.WithActivityOptions(s.ctx, workflow.ActivityOptions{
-			ActivityID:          "call-" + c.ToolCallID,
-			StartToCloseTimeout: w.policy.CallTimeout,
-			HeartbeatTimeout:    w.policy.CallHeartbeat,
-			RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second, MaximumAttempts: attempts},
-		})
 		w.event(ProgressEvent{Kind: "tool.started", Turn: b.Turn, ToolCallID: c.ToolCallID, Name: c.Name, Arguments: c.Arguments})
-		futures[i] = workflow.ExecuteActivity(ctx, CallActivity, callInput{Call: c})
+		futures[i] = s.call(c, "call-"+c.ToolCallID)
 	}
 	out := &run.CallResults{Allowed: make([]bool, len(b.Ask)), Outcomes: make([]run.CallOutcome, len(b.Calls))}
 	for i, f := range futures {
 		c := b.Calls[i]
 		var r callResult
 		err := f.Get(s.ctx, &r)
+		for n := 2; isMissingTool(err) && s.ctx.Err() == nil; n++ {
+			// No worker here has the tool: wait for one that has.
+			w.prog.Status = fmt.Sprintf("waiting for a worker with tool %s", c.Name)
+			if workflow.Sleep(s.ctx, 5*time.Second) != nil {
+				break
+			}
+			err = s.call(c, fmt.Sprintf("call-%s-%d", c.ToolCallID, n)).Get(s.ctx, &r)
+			w.prog.Status = "running"
+		}
 		o := &out.Outcomes[i]
 		switch {
 		case s.ctx.Err() != nil:
@@ -322,6 +325,27 @@ func (s *wfSteps) Execute(_ context.Context, b *run.CallBatch) (*run.CallResults
 		w.event(ProgressEvent{Kind: "tool.result", ToolCallID: c.ToolCallID, Name: c.Name, Text: resultText(c, *o), Error: o.Err != nil})
 	}
 	return out, nil
+}
+
+// call schedules the activity of one call.
+func (s *wfSteps) call(c *mistral.FunctionCallEntry, activityID string) workflow.Future {
+	w := s.w
+	attempts := int32(w.policy.CallAttempts)
+	if s.atMostOnce[c.Name] {
+		attempts = 1
+	}
+	ctx := workflow.WithActivityOptions(s.ctx, workflow.ActivityOptions{
+		ActivityID:          activityID,
+		StartToCloseTimeout: w.policy.CallTimeout,
+		HeartbeatTimeout:    w.policy.CallHeartbeat,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second, MaximumAttempts: attempts},
+	})
+	return workflow.ExecuteActivity(ctx, CallActivity, callInput{Call: c, Listed: s.listed[c.Name]})
+}
+
+func isMissingTool(err error) bool {
+	var ae *temporal.ApplicationError
+	return errors.As(err, &ae) && ae.Type() == missingTool
 }
 
 func resultText(c *mistral.FunctionCallEntry, o run.CallOutcome) string {

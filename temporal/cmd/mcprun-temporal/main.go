@@ -130,7 +130,7 @@ func (c *connFlags) dial(ctx context.Context) (client.Client, error) {
 	}
 	if _, err := tc.WorkflowService().DescribeNamespace(dctx, describeNS(c.namespace)); err != nil {
 		tc.Close()
-		return nil, fmt.Errorf("Temporal at %s has no namespace %q: %w", c.address, c.namespace, err)
+		return nil, fmt.Errorf("no namespace %q on Temporal at %s: %w", c.namespace, c.address, err)
 	}
 	return tc, nil
 }
