@@ -52,6 +52,7 @@ type Client struct {
 
 	refreshing atomic.Bool // a list_changed refresh is running
 	progressN  atomic.Uint64
+	resets     sync.Map // progress token → *progressDeadline (WithResetTimeoutOnProgress)
 }
 
 // A dialer makes one connection attempt.
@@ -101,7 +102,7 @@ func newClient(name string, o options, d dialer) *Client {
 		//lint:ignore SA1019 sampling is deprecated in 2026-07-28 but servers still use it.
 		co.CreateMessageHandler = o.sampling
 	}
-	if o.progress != nil {
+	if o.progress != nil || o.progressCap > 0 {
 		co.ProgressNotificationHandler = c.onProgress
 	}
 	c.sdk = mcp.NewClient(&mcp.Implementation{Name: "mcprun", Version: clientVersion}, co)
@@ -189,6 +190,10 @@ func (c *Client) onProgress(_ context.Context, req *mcp.ProgressNotificationClie
 	_, tool, ok := strings.Cut(tok, ":")
 	if !ok {
 		return // not one of ours
+	}
+	c.resetOnProgress(tok)
+	if c.opts.progress == nil {
+		return
 	}
 	c.opts.progress(ProgressEvent{
 		Server:   c.name,

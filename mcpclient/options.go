@@ -53,6 +53,7 @@ type options struct {
 	connectTimeout time.Duration
 	callTimeout    time.Duration
 	progress       func(ProgressEvent)
+	progressCap    time.Duration // WithResetTimeoutOnProgress; 0: off
 	toolsChanged   func([]Tool)
 	//lint:ignore SA1019 sampling is deprecated in 2026-07-28 but servers still use it; the run loop answers it.
 	sampling    func(context.Context, *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error)
@@ -107,6 +108,9 @@ func buildOptions(f family, opts []Option) (options, error) {
 		if err := opt(&o); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := o.checkProgressCap(); err != nil {
+		errs = append(errs, err)
 	}
 	for _, s := range o.only {
 		if s.family != f {

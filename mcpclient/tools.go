@@ -294,14 +294,22 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 		}
 		params.Arguments = json.RawMessage(a) // sent as is: no re-marshalling
 	}
-	if c.opts.progress != nil {
-		params.SetProgressToken(c.progressToken(t.OriginalName))
+	var token string
+	if c.opts.progress != nil || c.opts.progressCap > 0 {
+		token = c.progressToken(t.OriginalName)
+		params.SetProgressToken(token)
 	}
 	cs, err := c.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cctx, cancel := c.callCtx(ctx)
+	var cctx context.Context
+	var cancel context.CancelFunc
+	if c.opts.progressCap > 0 {
+		cctx, cancel = c.progressCallCtx(ctx, token)
+	} else {
+		cctx, cancel = c.callCtx(ctx)
+	}
 	res, err := cs.CallTool(cctx, params)
 	cause := context.Cause(cctx)
 	cancel()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/run"
 )
 
@@ -38,6 +39,22 @@ func (p *progress) clear() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	fmt.Fprint(p.w, "\r\033[K")
+}
+
+// progress shows a tool's progress notification on the status line:
+// "calling TOOL (3/10: MESSAGE)". It runs on a connection's reader, so it
+// only writes a line.
+func (p *progress) progress(e mcpclient.ProgressEvent) {
+	what := "calling " + e.Tool + " ("
+	if e.Total > 0 {
+		what += fmt.Sprintf("%g/%g", e.Progress, e.Total)
+	} else {
+		what += fmt.Sprintf("%g", e.Progress)
+	}
+	if e.Message != "" {
+		what += ": " + e.Message
+	}
+	p.start(clip(noControl(what), 120) + ")")
 }
 
 func (p *progress) hooks() run.Hooks {

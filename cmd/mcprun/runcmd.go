@@ -226,6 +226,7 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 	}
 	opts = append(opts, run.WithElicitor(elicitor))
 	trustedServers := map[string]bool{} // whose read-only hints skip --confirm
+	p = newProgress(a.stderr, a.terminal && !f.stream && !f.confirm)
 	for _, s := range servers {
 		// A server's sampling requests are answered by the run's model
 		// (the --model one for agent runs, whose model the API keeps).
@@ -236,6 +237,9 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 		}
 		if sampling != nil {
 			copts = append(copts, sampling)
+		}
+		if p.on {
+			copts = append(copts, mcpclient.WithProgress(p.progress))
 		}
 		c, done, err := a.client(ctx, &f.servers, s, copts...)
 		if err != nil {
@@ -265,7 +269,6 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 		}
 		opts = append(opts, run.WithMCP(c, mo...))
 	}
-	p = newProgress(a.stderr, a.terminal && !f.stream && !f.confirm)
 	opts = append(opts, run.WithHooks(p.hooks()))
 	if f.confirm {
 		opts = append(opts, run.WithApproval(a.confirmer(trustedServers)))
@@ -427,11 +430,16 @@ func serverWhy(se *mcpclient.ServerError) string {
 	if s := strings.TrimSpace(se.Stderr); s != "" {
 		why += " (stderr: " + s + ")"
 	}
-	// A server's words reach a terminal: no control sequences.
+	return noControl(why)
+}
+
+// noControl makes a server's words safe for a terminal: control
+// characters (escape sequences, newlines) become spaces.
+func noControl(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
-	}, why)
+	}, s)
 }

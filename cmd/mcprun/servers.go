@@ -100,6 +100,11 @@ func hostName(u string) string {
 	return s
 }
 
+// defaultMaxTotalTimeout caps a tool call that progress keeps alive
+// (a config entry's resetTimeoutOnProgress) when the entry gives no
+// maxTotalTimeout.
+const defaultMaxTotalTimeout = 10 * time.Minute
+
 // client makes the mcpclient for a configured server. A remote server
 // without an Authorization header gets an OAuth handler backed by the token
 // store (`mcprun auth login` fills it; a 401 logs in through the browser).
@@ -112,6 +117,13 @@ func (a *app) client(ctx context.Context, f *serverFlags, s mcpconfig.Server, op
 		timeout = s.Timeout
 	}
 	opts = append([]mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(timeout)}, opts...)
+	if s.ResetTimeoutOnProgress {
+		limit := s.MaxTotalTimeout
+		if limit == 0 {
+			limit = max(defaultMaxTotalTimeout, timeout)
+		}
+		opts = append(opts, mcpclient.WithResetTimeoutOnProgress(limit))
+	}
 	if kind != mcpconfig.Stdio && s.OAuth != nil {
 		h, err := clientCredentialsHandler(s)
 		if err != nil {

@@ -2,7 +2,7 @@ package mcpconfig
 
 // mcprunKeys are the keys of mcprun.json's own that decide what a server
 // may do with the user's environment, money and approval.
-var mcprunKeys = []string{"inheritEnv", "trusted", "sampling"}
+var mcprunKeys = []string{"inheritEnv", "trusted", "sampling", "resetTimeoutOnProgress", "maxTotalTimeout"}
 
 // Sampling is what a server may ask of the user's model (mcprun.json's
 // "sampling" object). Zero values mean mcprun's defaults.
@@ -26,6 +26,17 @@ func readMcprunKeys(r *reader, o *object, path string, s *Server) error {
 	}
 	if s.Trusted, err = o.boolean("trusted"); err != nil {
 		return err
+	}
+	if s.ResetTimeoutOnProgress, err = o.boolean("resetTimeoutOnProgress"); err != nil {
+		return err
+	}
+	if n, ok, err := o.number("maxTotalTimeout"); err != nil {
+		return err
+	} else if ok {
+		if n <= 0 || !s.ResetTimeoutOnProgress {
+			return r.errorf(path+".maxTotalTimeout", "want a positive number of seconds, with \"resetTimeoutOnProgress\": true")
+		}
+		s.MaxTotalTimeout = mcprunTimeout(n)
 	}
 	if !o.has("sampling") {
 		return nil

@@ -45,6 +45,11 @@ type Server struct {
 	InheritEnv bool
 	Trusted    bool
 	Sampling   *Sampling
+	// mcprun.json only: ResetTimeoutOnProgress restarts a tool call's
+	// Timeout on each progress notification, up to MaxTotalTimeout in all
+	// (0: the caller's default cap).
+	ResetTimeoutOnProgress bool
+	MaxTotalTimeout        time.Duration
 }
 
 // ClientCredentials are a pre-registered OAuth client's credentials: a
