@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -289,10 +290,28 @@ func (c *Client) call(ctx context.Context, rq request, out any) error {
 		return err
 	}
 	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	// Read whole into a pooled buffer and decoded in place: a json.Decoder
+	// would grow a buffer of its own for every answer.
+	buf := answerBuffers.Get().(*bytes.Buffer)
+	defer putAnswerBuffer(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return fmt.Errorf("mistral: reading %s %s answer: %w", rq.method, rq.path, err)
+	}
+	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
 		return fmt.Errorf("mistral: decoding %s %s answer: %w", rq.method, rq.path, err)
 	}
 	return nil
+}
+
+// answerBuffers holds the buffers answers are read into. Decoding copies
+// what it keeps, so a buffer is free again once decoded.
+var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putAnswerBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 { // an outsized answer's buffer is not kept
+		answerBuffers.Put(b)
+	}
 }
 
 // String describes the client without its API key.

@@ -218,7 +218,11 @@ func encodeChunk(typ string, v any, extra map[string]json.RawMessage) ([]byte, e
 
 // UnmarshalChunk decodes one chunk by its "type" ("text" when absent).
 func UnmarshalChunk(data []byte) (Chunk, error) {
-	typ, err := typeMember(data)
+	all, err := decodeMembers(data)
+	if err != nil {
+		return nil, fmt.Errorf("mistral: decoding chunk: %w", err)
+	}
+	typ, err := typeOf(all)
 	if err != nil {
 		return nil, fmt.Errorf("mistral: decoding chunk: %w", err)
 	}
@@ -226,7 +230,7 @@ func UnmarshalChunk(data []byte) (Chunk, error) {
 	// decode fills v (a method-less copy of the chunk type, so that
 	// json.Unmarshal does not recurse) and the chunk's unknown members.
 	decode := func(v any, extra *map[string]json.RawMessage) {
-		*extra, err = decodeKeepingExtra(data, v, "type")
+		*extra, err = fillKeepingExtra(all, v, "type")
 	}
 	switch typ {
 	case ChunkTypeText, "":

@@ -203,14 +203,101 @@ func (e *UnknownEntry) MarshalJSON() ([]byte, error) { return e.raw, nil }
 
 // UnmarshalEntry decodes one entry by its "type". An entry of an unknown type
 // becomes an *UnknownEntry; only malformed JSON is an error.
+//
+// The entry's text is read once, into its members; each member is then
+// decoded into its field, matched by the type's cached field table.
 func UnmarshalEntry(data []byte) (Entry, error) {
-	typ, err := typeMember(data)
+	if e, ok := unmarshalEntryFast(data); ok {
+		return e, nil
+	}
+	return unmarshalEntry(data)
+}
+
+// The method-less copies of the entry types that json.Unmarshal fills.
+type (
+	plainMessageInput   MessageInputEntry
+	plainMessageOutput  MessageOutputEntry
+	plainFunctionCall   FunctionCallEntry
+	plainFunctionResult FunctionResultEntry
+	plainToolExecution  ToolExecutionEntry
+	plainAgentHandoff   AgentHandoffEntry
+)
+
+// unmarshalEntryFast decodes, in one json.Unmarshal, an entry of a known
+// type whose members all have a field (no extras to keep) and whose
+// arguments, if any, are a string: what the API sends. Anything else
+// (ok false) takes the general path.
+func unmarshalEntryFast(data []byte) (e Entry, ok bool) {
+	var m scanned
+	if !scanMembers(data, &m) {
+		return nil, false
+	}
+	typ, ok := plainString(m.value("type"))
+	if !ok {
+		return nil, false
+	}
+	var v any
+	switch typ {
+	case EntryTypeMessageInput:
+		x := &MessageInputEntry{}
+		e, v = x, (*plainMessageInput)(x)
+	case EntryTypeMessageOutput:
+		x := &MessageOutputEntry{}
+		e, v = x, (*plainMessageOutput)(x)
+	case EntryTypeFunctionCall:
+		x := &FunctionCallEntry{}
+		e, v = x, (*plainFunctionCall)(x)
+	case EntryTypeFunctionResult:
+		x := &FunctionResultEntry{}
+		e, v = x, (*plainFunctionResult)(x)
+	case EntryTypeToolExecution:
+		x := &ToolExecutionEntry{}
+		e, v = x, (*plainToolExecution)(x)
+	case EntryTypeAgentHandoff:
+		x := &AgentHandoffEntry{}
+		e, v = x, (*plainAgentHandoff)(x)
+	default:
+		return nil, false
+	}
+	fields := infoOf(derefType(v)).fields
+	for i, name := range m.names[:m.n] {
+		switch string(name) {
+		case "type", "object":
+			continue
+		case "arguments":
+			if val := m.values[i]; len(val) == 0 || val[0] != '"' {
+				return nil, false // an object: argumentsText keeps its text
+			}
+		}
+		if _, known := fields[string(name)]; !known {
+			return nil, false
+		}
+	}
+	if json.Unmarshal(data, v) != nil {
+		return nil, false
+	}
+	return e, true
+}
+
+// unmarshalEntry is UnmarshalEntry's general path.
+func unmarshalEntry(data []byte) (Entry, error) {
+	all, err := decodeMembers(data)
+	if err != nil {
+		return nil, fmt.Errorf("mistral: decoding entry: %w", err)
+	}
+	typ, err := typeOf(all)
 	if err != nil {
 		return nil, fmt.Errorf("mistral: decoding entry: %w", err)
 	}
 	var e Entry
 	decode := func(v any, extra *map[string]json.RawMessage) {
-		*extra, err = decodeKeepingExtra(data, v, "object", "type")
+		*extra, err = fillKeepingExtra(all, v, "object", "type")
+	}
+	// arguments is a string of JSON text, or an object: decoded by hand.
+	arguments := func() json.RawMessage {
+		raw := all["arguments"]
+		delete(all, "arguments")
+		return raw
 	}
 	switch typ {
 	case EntryTypeMessageInput:
@@ -225,23 +312,11 @@ func UnmarshalEntry(data []byte) (Entry, error) {
 		e = x
 	case EntryTypeFunctionCall:
 		x := &FunctionCallEntry{}
-		type plain struct {
-			FunctionCallEntry
-			Arguments json.RawMessage `json:"arguments"`
-		}
-		var p plain
-		decode(&p, &x.Extra)
+		type plain FunctionCallEntry
+		args := arguments()
+		decode((*plain)(x), &x.Extra)
 		if err == nil {
-			*x = p.FunctionCallEntry
-			x.Extra = nil
-			x.Arguments, err = argumentsText(p.Arguments)
-			// decodeKeepingExtra saw "arguments" as known through the outer
-			// struct; recompute the extras against the entry's own fields.
-			if err == nil {
-				type flat FunctionCallEntry
-				var f flat
-				x.Extra, err = decodeKeepingExtraExcept(data, &f, "arguments", "object", "type")
-			}
+			x.Arguments, err = argumentsText(args)
 		}
 		e = x
 	case EntryTypeFunctionResult:
@@ -251,21 +326,11 @@ func UnmarshalEntry(data []byte) (Entry, error) {
 		e = x
 	case EntryTypeToolExecution:
 		x := &ToolExecutionEntry{}
-		type plain struct {
-			ToolExecutionEntry
-			Arguments json.RawMessage `json:"arguments"`
-		}
-		var p plain
-		var ex map[string]json.RawMessage
-		decode(&p, &ex)
+		type plain ToolExecutionEntry
+		args := arguments()
+		decode((*plain)(x), &x.Extra)
 		if err == nil {
-			*x = p.ToolExecutionEntry
-			x.Arguments, err = argumentsText(p.Arguments)
-			if err == nil {
-				type flat ToolExecutionEntry
-				var f flat
-				x.Extra, err = decodeKeepingExtraExcept(data, &f, "arguments", "object", "type")
-			}
+			x.Arguments, err = argumentsText(args)
 		}
 		e = x
 	case EntryTypeAgentHandoff:
@@ -280,28 +345,6 @@ func UnmarshalEntry(data []byte) (Entry, error) {
 		return nil, fmt.Errorf("mistral: decoding %s entry: %w", typ, err)
 	}
 	return e, nil
-}
-
-// decodeKeepingExtraExcept is decodeKeepingExtra for a struct whose members
-// named skip are decoded by hand: it only computes the extras.
-func decodeKeepingExtraExcept(data []byte, v any, skip ...string) (map[string]json.RawMessage, error) {
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
-		return nil, err
-	}
-	known := knownKeys(derefType(v))
-	for _, k := range skip {
-		known[k] = true
-	}
-	for k := range all {
-		if known[k] {
-			delete(all, k)
-		}
-	}
-	if len(all) == 0 {
-		return nil, nil
-	}
-	return all, nil
 }
 
 // argumentsText turns function-call arguments into JSON text: the API sends

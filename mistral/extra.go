@@ -3,27 +3,43 @@ package mistral
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
-// knownKeys lists the JSON names of a struct's fields (from their json tags).
-func knownKeys(t reflect.Type) map[string]bool {
-	keys := make(map[string]bool, t.NumField())
+// structInfo is what decoding and encoding need of a struct type, worked
+// out once per type (by reflection) and cached.
+type structInfo struct {
+	fields map[string][]int // exact JSON name → index path of the field
+}
+
+var structInfos sync.Map // reflect.Type → *structInfo
+
+func infoOf(t reflect.Type) *structInfo {
+	if v, ok := structInfos.Load(t); ok {
+		return v.(*structInfo)
+	}
+	info := &structInfo{fields: map[string][]int{}}
+	collectFields(t, nil, info.fields)
+	v, _ := structInfos.LoadOrStore(t, info)
+	return v.(*structInfo)
+}
+
+// collectFields adds the JSON names of t's fields (from their json tags),
+// those of embedded structs included, to out.
+func collectFields(t reflect.Type, index []int, out map[string][]int) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		ft := f.Type
-		if ft.Kind() == reflect.Pointer {
-			ft = ft.Elem()
-		}
-		if f.Anonymous && name == "" && ft.Kind() == reflect.Struct {
-			for k := range knownKeys(ft) { // embedded: its members are ours
-				keys[k] = true
-			}
+		path := append(slices.Clip(index), i)
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			collectFields(f.Type, path, out) // embedded: its members are ours
 			continue
 		}
 		if name == "-" || !f.IsExported() {
@@ -32,9 +48,71 @@ func knownKeys(t reflect.Type) map[string]bool {
 		if name == "" {
 			name = f.Name
 		}
-		keys[name] = true
+		if _, ok := out[name]; !ok {
+			out[name] = path
+		}
 	}
-	return keys
+}
+
+// knownKeys reports the JSON names of a struct type's fields.
+func knownKeys(t reflect.Type) map[string][]int { return infoOf(t).fields }
+
+// decodeMembers decodes a JSON object into its members: the one pass over
+// an object's text; the members are then decoded one by one.
+func decodeMembers(data []byte) (map[string]json.RawMessage, error) {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// fill decodes the members of all that v (a pointer to a struct) has a
+// field for, matched by exact name (encoding/json alone would also match
+// "Type" or "tYpe" to "type", and then write both back), and removes them
+// from all: what is left is extra.
+func fill(all map[string]json.RawMessage, v any) error {
+	rv := reflect.ValueOf(v).Elem()
+	fields := infoOf(rv.Type()).fields
+	for name, raw := range all {
+		path, ok := fields[name]
+		if !ok {
+			continue
+		}
+		delete(all, name)
+		if err := setField(rv.FieldByIndex(path), raw); err != nil {
+			return fmt.Errorf("member %q: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// setField decodes raw (valid JSON: decodeMembers checked it) into f.
+// Plain strings (no escapes) and booleans are set directly, and a type that
+// decodes itself (time.Time, Content) is given raw directly: each trip
+// through json.Unmarshal costs a decoder state.
+func setField(f reflect.Value, raw json.RawMessage) error {
+	switch f.Kind() {
+	case reflect.String:
+		if len(raw) >= 2 && raw[0] == '"' {
+			body := raw[1 : len(raw)-1]
+			if bytes.IndexByte(body, '\\') < 0 && utf8.Valid(body) {
+				f.SetString(string(body))
+				return nil
+			}
+		}
+	case reflect.Bool:
+		switch string(raw) {
+		case "true", "false":
+			f.SetBool(raw[0] == 't')
+			return nil
+		}
+	}
+	addr := f.Addr().Interface()
+	if u, ok := addr.(json.Unmarshaler); ok && string(raw) != "null" {
+		return u.UnmarshalJSON(raw)
+	}
+	return json.Unmarshal(raw, addr)
 }
 
 // decodeKeepingExtra decodes data into v (a pointer to a struct whose fields
@@ -42,28 +120,19 @@ func knownKeys(t reflect.Type) map[string]bool {
 // be written back unchanged: the API may add fields we do not know yet. The
 // members named in skip (the "type" that chose v's type) are neither.
 func decodeKeepingExtra(data []byte, v any, skip ...string) (map[string]json.RawMessage, error) {
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
-		return nil, err
-	}
-	for _, k := range skip {
-		delete(all, k)
-	}
-	// Only members named exactly as a field fill it: encoding/json alone
-	// would also match "Type" or "tYpe" to "type", and then write both back.
-	known := knownKeys(derefType(v))
-	exact := make(map[string]json.RawMessage, len(known))
-	for k, raw := range all {
-		if known[k] {
-			exact[k] = raw
-			delete(all, k)
-		}
-	}
-	b, err := json.Marshal(exact)
+	all, err := decodeMembers(data)
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(b, v); err != nil {
+	return fillKeepingExtra(all, v, skip...)
+}
+
+// fillKeepingExtra is decodeKeepingExtra on decoded members; it uses up all.
+func fillKeepingExtra(all map[string]json.RawMessage, v any, skip ...string) (map[string]json.RawMessage, error) {
+	for _, k := range skip {
+		delete(all, k)
+	}
+	if err := fill(all, v); err != nil {
 		return nil, err
 	}
 	if len(all) == 0 {
@@ -72,13 +141,8 @@ func decodeKeepingExtra(data []byte, v any, skip ...string) (map[string]json.Raw
 	return all, nil
 }
 
-// typeMember returns the "type" member of a JSON object (exactly that name),
-// or "" when there is none.
-func typeMember(data []byte) (string, error) {
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
-		return "", err
-	}
+// typeOf returns the "type" member of decoded members, "" when there is none.
+func typeOf(all map[string]json.RawMessage) (string, error) {
 	raw, ok := all["type"]
 	if !ok {
 		return "", nil
@@ -90,6 +154,16 @@ func typeMember(data []byte) (string, error) {
 	return t, nil
 }
 
+// typeMember returns the "type" member of a JSON object (exactly that name),
+// or "" when there is none.
+func typeMember(data []byte) (string, error) {
+	all, err := decodeMembers(data)
+	if err != nil {
+		return "", err
+	}
+	return typeOf(all)
+}
+
 // encodeWithExtra marshals v and adds the extra members that v has no field for.
 func encodeWithExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
 	b, err := json.Marshal(v)
@@ -98,11 +172,12 @@ func encodeWithExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
 	}
 	known := knownKeys(derefType(v))
 	var buf bytes.Buffer
+	buf.Grow(len(b) + 64*len(extra))
 	buf.Write(b[:len(b)-1]) // drop the closing brace
 	first := len(b) == 2    // "{}"
 	for _, k := range slices.Sorted(maps.Keys(extra)) {
 		raw := extra[k]
-		if known[k] {
+		if _, ok := known[k]; ok {
 			continue // a typed field wins over a stale extra copy
 		}
 		if !first {
@@ -138,13 +213,18 @@ func encodeHeaded(head []member, v any, extra map[string]json.RawMessage) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	out := []byte{'{'}
+	out := make([]byte, 1, len(body)+32*len(head))
+	out[0] = '{'
 	for i, m := range head {
 		if i > 0 {
 			out = append(out, ',')
 		}
 		out = strconv.AppendQuote(out, m.name) // names are ASCII constants
 		out = append(out, ':')
+		if plainASCII(m.value) {
+			out = strconv.AppendQuote(out, m.value)
+			continue
+		}
 		vb, err := json.Marshal(m.value)
 		if err != nil {
 			return nil, err
@@ -155,6 +235,18 @@ func encodeHeaded(head []member, v any, extra map[string]json.RawMessage) ([]byt
 		out = append(out, ',')
 	}
 	return append(out, body[1:]...), nil
+}
+
+// plainASCII reports whether s is printable ASCII that JSON and Go quote
+// alike (no quote, backslash or HTML-escaped character).
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // derefType is the struct type behind a pointer.
