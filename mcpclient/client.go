@@ -51,6 +51,7 @@ type Client struct {
 	rawTools rawListing // the latest tools/list as sent, before the go-sdk dropped tools with invalid x-mcp-header annotations
 
 	refreshing atomic.Bool // a list_changed refresh is running
+	timeoutErr error       // the cause of a call timeout, made once: not per call
 	progressN  atomic.Uint64
 	resets     sync.Map // progress token → *progressDeadline (WithResetTimeoutOnProgress)
 }
@@ -88,6 +89,9 @@ func newClient(name string, o options, d dialer) *Client {
 		name = "mcp"
 	}
 	c := &Client{name: name, opts: o, dialer: d, changed: make(chan struct{})}
+	if o.callTimeout > 0 {
+		c.timeoutErr = fmt.Errorf("%w after %s", ErrCallTimeout, o.callTimeout)
+	}
 	c.life, c.cancel = context.WithCancel(context.Background())
 	co := &mcp.ClientOptions{
 		Logger: o.logger,

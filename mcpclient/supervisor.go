@@ -325,7 +325,7 @@ func (c *Client) acquire(ctx context.Context) (*mcp.ClientSession, error) {
 func (c *Client) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	var cancel context.CancelFunc
 	if d := c.opts.callTimeout; d > 0 {
-		ctx, cancel = context.WithTimeoutCause(ctx, d, fmt.Errorf("%w after %s", ErrCallTimeout, d))
+		ctx, cancel = context.WithTimeoutCause(ctx, d, c.timeoutErr)
 	} else {
 		ctx, cancel = context.WithCancel(ctx)
 	}

@@ -168,6 +168,16 @@ func (c *Client) SkippedTools(ctx context.Context) ([]SkippedTool, error) {
 	return slices.Clone(ts.skipped), nil
 }
 
+// ToolsGeneration is a number that changes whenever the server's tool list
+// may have changed (notifications/tools/list_changed, a reconnect). What a
+// caller built from [Client.Tools] stays valid while it is the same: read it
+// before calling Tools.
+func (c *Client) ToolsGeneration() uint64 {
+	c.toolsMu.Lock()
+	defer c.toolsMu.Unlock()
+	return c.toolsGen
+}
+
 func (c *Client) toolSet(ctx context.Context) (*toolSet, error) {
 	c.toolsMu.Lock()
 	ts, gen := c.tools, c.toolsGen

@@ -197,11 +197,13 @@ func (s *runnerSteps) Turn(ctx context.Context, t *Turn) (*TurnOutput, error) {
 		}
 		out.Outputs, out.Usage, err = streamTurn(out, events, s.emit)
 	}
-	span.SetAttributes(
-		attribute.String("gen_ai.conversation.id", out.ConversationID),
-		attribute.Int("gen_ai.usage.input_tokens", out.Usage.PromptTokens),
-		attribute.Int("gen_ai.usage.output_tokens", out.Usage.CompletionTokens),
-	)
+	if span.IsRecording() { // without a tracer, no attributes to build
+		span.SetAttributes(
+			attribute.String("gen_ai.conversation.id", out.ConversationID),
+			attribute.Int("gen_ai.usage.input_tokens", out.Usage.PromptTokens),
+			attribute.Int("gen_ai.usage.output_tokens", out.Usage.CompletionTokens),
+		)
+	}
 	if err != nil && !errors.Is(err, errStopped) {
 		span.SetStatus(codes.Error, r.outboundErr(err).Error())
 	}

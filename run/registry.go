@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -40,6 +41,33 @@ type toolTable struct {
 // are cached by mcpclient and refreshed on tools/list_changed, so each run
 // sees the current list at little cost.
 func (r *Runner) buildTable(ctx context.Context) (*toolTable, error) {
+	// The table is rebuilt only when an MCP server's tools may have
+	// changed: every run and every tool turn asks for it.
+	gens := make([]uint64, len(r.cfg.mcps))
+	for i, src := range r.cfg.mcps {
+		gens[i] = src.client.ToolsGeneration()
+	}
+	if c := r.table.Load(); c != nil && slices.Equal(c.gens, gens) {
+		return c.table, nil
+	}
+	t, err := r.listTable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.table.Store(&cachedTable{table: t, gens: gens})
+	return t, nil
+}
+
+// cachedTable is a tool table and the MCP servers' tool generations it
+// was built at.
+type cachedTable struct {
+	table *toolTable
+	gens  []uint64
+}
+
+// listTable builds the tool table from the functions and the MCP servers'
+// current tool lists.
+func (r *Runner) listTable(ctx context.Context) (*toolTable, error) {
 	t := &toolTable{byName: map[string]toolRef{}, params: map[string]json.RawMessage{}}
 	strict := true
 	origin := map[string]string{}

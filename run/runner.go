@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -43,6 +44,8 @@ type Runner struct {
 	mu          sync.Mutex
 	closed      bool
 	agentSynced string // fingerprint of the agent update last applied
+
+	table atomic.Pointer[cachedTable] // the tool table, kept while the tools stay the same
 }
 
 // New returns a Runner that talks to the API through client. It needs a
@@ -192,7 +195,16 @@ func (r *Runner) Tools(ctx context.Context) ([]mistral.Tool, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.decls, nil
+	// Copies: the table is kept for the next runs.
+	out := make([]mistral.Tool, len(t.decls))
+	for i, d := range t.decls {
+		out[i] = d
+		if d.Function != nil {
+			f := *d.Function
+			out[i].Function = &f
+		}
+	}
+	return out, nil
 }
 
 // Close closes every MCP client the Runner holds (stdio servers are stopped
