@@ -27,6 +27,8 @@ const DefaultServerURL = "https://api.mistral.ai"
 // Client talks to the Mistral API. It is safe for concurrent use.
 type Client struct {
 	apiKey     string
+	authHeader []string // "Bearer " + apiKey, made once
+	uaHeader   []string
 	serverURL  string
 	http       *http.Client
 	maxRetries int
@@ -88,9 +90,16 @@ func NewClient(opts ...Option) (*Client, error) {
 	if u, err := url.Parse(c.serverURL); err == nil && u.Scheme == "http" && !loopback.Host(u.Hostname()) && !o.plainHTTP {
 		return nil, fmt.Errorf("%w: %s (use https, or AllowPlainHTTP)", ErrPlainHTTP, u.Redacted())
 	}
-	if c.http == nil {
-		c.http = &http.Client{}
+	switch {
+	case c.http == nil:
+		c.http = &http.Client{Transport: newTransport(cmp.Or(o.maxIdleConns, DefaultMaxIdleConns))}
+	case o.maxIdleConns != 0:
+		return nil, errors.New("mistral: WithMaxIdleConns: not with WithHTTPClient, whose transport is the caller's")
 	}
+	if c.apiKey != "" {
+		c.authHeader = []string{"Bearer " + c.apiKey}
+	}
+	c.uaHeader = []string{c.userAgent}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -207,18 +216,20 @@ func (c *Client) send(ctx context.Context, rq request, payload []byte) (*http.Re
 	if err != nil {
 		return nil, err
 	}
+	// Canonical names and values made once (Header.Set makes both per call).
+	h := req.Header
 	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
+		h["Content-Type"] = headerJSON
 	}
 	if rq.stream {
-		req.Header.Set("Accept", "text/event-stream")
+		h["Accept"] = headerStream
 	} else {
-		req.Header.Set("Accept", "application/json")
+		h["Accept"] = headerJSON
 	}
-	if c.apiKey != "" {
-		req.Header.Set("Authorization", "Bearer "+c.apiKey)
+	if c.authHeader != nil {
+		h["Authorization"] = c.authHeader
 	}
-	req.Header.Set("User-Agent", c.userAgent)
+	h["User-Agent"] = c.uaHeader
 	return c.http.Do(req)
 }
 

@@ -32,6 +32,7 @@ type options struct {
 	maxRetryWait time.Duration
 	maxRetryTime time.Duration
 	plainHTTP    bool
+	maxIdleConns int // 0: DefaultMaxIdleConns
 }
 
 // WithAPIKey sets the API key, sent as a bearer token. An empty key is an

@@ -35,6 +35,7 @@ type toolTable struct {
 	decls  []mistral.Tool // function tools only, in registration order
 	byName map[string]toolRef
 	params map[string]json.RawMessage // each tool's parameters, as declared
+	lists  [2]*ToolList               // list(false), list(true): made once, with their specs
 }
 
 // buildTable lists the tools of every function and MCP client. MCP tool lists
@@ -54,6 +55,7 @@ func (r *Runner) buildTable(ctx context.Context) (*toolTable, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.makeLists()
 	r.table.Store(&cachedTable{table: t, gens: gens})
 	return t, nil
 }
@@ -125,6 +127,26 @@ func mcpParams(t mcpclient.Tool) json.RawMessage {
 // list describes the table for the loop. refresh: list again after each
 // turn (MCP servers may change their tools).
 func (t *toolTable) list(refresh bool) *ToolList {
+	i := 0
+	if refresh {
+		i = 1
+	}
+	return t.lists[i]
+}
+
+// makeLists makes the table's ToolLists, and what the loop derives from
+// them: a table is kept across runs while the tools stay the same.
+func (t *toolTable) makeLists() {
+	for i, refresh := range []bool{false, true} {
+		l := t.makeList(refresh)
+		if specs, err := newToolSpecs(l); err == nil && len(l.Tools) > 0 {
+			l.specs, l.base = specs, &l.Tools[0]
+		}
+		t.lists[i] = l
+	}
+}
+
+func (t *toolTable) makeList(refresh bool) *ToolList {
 	l := &ToolList{Refresh: refresh, Tools: make([]ToolInfo, 0, len(t.decls))}
 	for _, d := range t.decls {
 		name := d.Function.Name

@@ -88,6 +88,11 @@ type ToolList struct {
 	// Refresh asks for the list again after each turn that ran tools (MCP
 	// servers may change their tools).
 	Refresh bool `json:"refresh,omitempty"`
+
+	// specs is what the loop derives from Tools, made once by a Runner's
+	// tool table and reused while Tools is still that table's (base).
+	specs *toolSpecs
+	base  *ToolInfo
 }
 
 // A ToolInfo describes one function tool: its declaration and what the loop
@@ -196,6 +201,9 @@ type toolSpecs struct {
 }
 
 func newToolSpecs(l *ToolList) (*toolSpecs, error) {
+	if l != nil && l.specs != nil && len(l.Tools) == len(l.specs.decls) && len(l.Tools) > 0 && &l.Tools[0] == l.base {
+		return l.specs, nil
+	}
 	t := &toolSpecs{byName: map[string]ToolInfo{}}
 	if l == nil {
 		return t, nil
