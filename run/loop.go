@@ -61,15 +61,14 @@ func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptio
 			}
 		}()
 	}
-	ctx, span := r.tracer.Start(ctx, "invoke_agent "+r.agentOrModel(), trace.WithAttributes(
-		attribute.String("gen_ai.operation.name", "invoke_agent"),
-		attribute.String("gen_ai.provider.name", "mistral_ai"),
-	))
+	ctx, span := r.tracer.Start(ctx, r.spans.invoke, r.spans.invokeOpts...)
 	defer func() {
 		if err != nil && !errors.Is(err, errStopped) {
 			span.SetStatus(codes.Error, r.outboundErr(err).Error())
 		}
-		span.SetAttributes(attribute.String("gen_ai.conversation.id", res.ConversationID))
+		if span.IsRecording() {
+			span.SetAttributes(attribute.String("gen_ai.conversation.id", res.ConversationID))
+		}
 		span.End()
 	}()
 	if r.isClosed() {
@@ -169,12 +168,7 @@ func (s *runnerSteps) Execute(ctx context.Context, b *CallBatch) (*CallResults, 
 // Turn sends one turn and returns its outputs.
 func (s *runnerSteps) Turn(ctx context.Context, t *Turn) (*TurnOutput, error) {
 	r := s.r
-	ctx, span := r.tracer.Start(ctx, "chat "+r.agentOrModel(), trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
-		attribute.String("gen_ai.operation.name", "chat"),
-		attribute.String("gen_ai.provider.name", "mistral_ai"),
-		attribute.String("gen_ai.request.model", r.cfg.model),
-		attribute.String("gen_ai.agent.id", r.cfg.agentID),
-	))
+	ctx, span := r.tracer.Start(ctx, r.spans.chat, r.spans.chatOpts...)
 	defer span.End()
 	out := &TurnOutput{ConversationID: t.ConversationID}
 	var err error
@@ -208,6 +202,32 @@ func (s *runnerSteps) Turn(ctx context.Context, t *Turn) (*TurnOutput, error) {
 		span.SetStatus(codes.Error, r.outboundErr(err).Error())
 	}
 	return out, err
+}
+
+// spanSetup is the names and start options of a Runner's spans, the same
+// for every run: made once.
+type spanSetup struct {
+	tracing              bool // a TracerProvider was given (else spans are no-ops)
+	invoke, chat         string
+	invokeOpts, chatOpts []trace.SpanStartOption
+}
+
+func (r *Runner) makeSpanSetup(tracing bool) {
+	r.spans = spanSetup{
+		tracing: tracing,
+		invoke:  "invoke_agent " + r.agentOrModel(),
+		chat:    "chat " + r.agentOrModel(),
+		invokeOpts: []trace.SpanStartOption{trace.WithAttributes(
+			attribute.String("gen_ai.operation.name", "invoke_agent"),
+			attribute.String("gen_ai.provider.name", "mistral_ai"),
+		)},
+		chatOpts: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
+			attribute.String("gen_ai.operation.name", "chat"),
+			attribute.String("gen_ai.provider.name", "mistral_ai"),
+			attribute.String("gen_ai.request.model", r.cfg.model),
+			attribute.String("gen_ai.agent.id", r.cfg.agentID),
+		)},
+	}
 }
 
 func (r *Runner) agentOrModel() string {

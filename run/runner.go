@@ -46,6 +46,7 @@ type Runner struct {
 	agentSynced string // fingerprint of the agent update last applied
 
 	table atomic.Pointer[cachedTable] // the tool table, kept while the tools stay the same
+	spans spanSetup
 }
 
 // New returns a Runner that talks to the API through client. It needs a
@@ -98,6 +99,7 @@ func New(client *mistral.Client, opts ...Option) (*Runner, error) {
 		tp = noop.NewTracerProvider()
 	}
 	r.tracer = tp.Tracer("github.com/mcprun/mcprun/run")
+	r.makeSpanSetup(c.tracer != nil)
 	r.log = c.logger
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
