@@ -67,7 +67,8 @@ func (a *app) configCmd(ctx context.Context, args []string) error {
 		if len(s.Deny) > 0 {
 			what = append(what, "not tools "+strings.Join(s.Deny, ","))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, transportName(s.Transport), strings.Join(what, "; "))
+		a.rememberSecrets(s)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.shown(s.Name), transportName(s.Transport), a.shown(strings.Join(what, "; ")))
 	}
 	for _, d := range file.Dropped {
 		fmt.Fprintf(tw, "  %s\tnot started\t%s\n", d.Name, d.Reason)

@@ -104,6 +104,7 @@ Run 'mcprun help COMMAND' (or 'mcprun COMMAND --help') for a command's flags and
 var errUsage = errors.New("usage")
 
 func (a *app) main(ctx context.Context, args []string) int {
+	a.secrets.Add(a.getenv("MISTRAL_API_KEY")) // never shown, whatever quotes it
 	if len(args) == 0 {
 		fmt.Fprint(a.stderr, usage)
 		return 2

@@ -141,7 +141,7 @@ func (a *app) callCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(a.stdout, res.Text)
+		fmt.Fprintln(a.stdout, terminalSafe(res.Text))
 		if res.IsError {
 			return fmt.Errorf("tool %s returned an error", rest[1])
 		}
