@@ -98,7 +98,10 @@ func Register(reg worker.Registry, r *run.Runner, opts ...Option) error {
 		}
 	}
 	a := &activities{runner: r, opts: o}
-	reg.RegisterWorkflowWithOptions(Workflow, workflow.RegisterOptions{Name: WorkflowName})
+	// With worker versioning, a run moves to the deployment's current
+	// version at its next workflow task: the saved histories replayed in CI
+	// keep each version able to continue the runs of the one before.
+	reg.RegisterWorkflowWithOptions(Workflow, workflow.RegisterOptions{Name: WorkflowName, VersioningBehavior: workflow.VersioningBehaviorAutoUpgrade})
 	reg.RegisterActivityWithOptions(a.ListTools, activity.RegisterOptions{Name: ListToolsActivity})
 	reg.RegisterActivityWithOptions(a.History, activity.RegisterOptions{Name: HistoryActivity})
 	reg.RegisterActivityWithOptions(a.Turn, activity.RegisterOptions{Name: TurnActivity})

@@ -64,6 +64,15 @@ func TestCLI(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "TEMPORAL_ADDRESS") {
 		t.Fatalf("no address: exit %d, stderr %q", code, errOut)
 	}
+	// A versioned worker (deployment mcprun, build v1, made current) serves
+	// the runs of its queue.
+	startWorker(t, []string{"MISTRAL_SERVER_URL=" + ms.URL, "MISTRAL_API_KEY=k"},
+		"--temporal", addr, "--task-queue", "cli-v", "--deployment", "mcprun", "--build-id", "v1", "--set-current",
+		"--stdio", buildMCP(t)+" "+dir+"/log "+dir+"/hold")
+	code, out, errOut = cli(t, env, "run", "--task-queue", "cli-v", "--model", "m", "go")
+	if code != 0 || out != "answer: quick done\n" {
+		t.Fatalf("versioned run: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
 	if code, _, _ = cli(t, env, "run"); code != 2 {
 		t.Fatalf("no prompt: exit %d, want 2", code)
 	}

@@ -30,6 +30,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
@@ -166,6 +167,9 @@ func (a *app) workerCmd(ctx context.Context, args []string) error {
 		once   listFlag
 		sticky time.Duration
 		url    string
+		deploy string
+		build  string
+		setCur bool
 	)
 	fs := a.flagSet("worker", "[flags]")
 	conn.register(fs, a.getenv)
@@ -173,12 +177,18 @@ func (a *app) workerCmd(ctx context.Context, args []string) error {
 	fs.Var(&once, "at-most-once", "never retry calls of this `TOOL` after a worker dies (tools marked destructive and not idempotent are so already); repeatable")
 	fs.DurationVar(&sticky, "sticky-timeout", 0, "how long a run waits for this worker's cache before another worker takes it over (Temporal's default: 5s)")
 	fs.StringVar(&url, "server-url", "", "the Mistral API base `URL` (default $MISTRAL_SERVER_URL)")
+	fs.StringVar(&deploy, "deployment", "", "worker versioning: this worker's deployment `NAME` (with --build-id)")
+	fs.StringVar(&build, "build-id", "", "worker versioning: this worker's build `ID` (with --deployment)")
+	fs.BoolVar(&setCur, "set-current", false, "worker versioning: make this build the deployment's current version once the worker polls (runs move to it at their next step)")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return errUsage
+	}
+	if (deploy == "") != (build == "") || (setCur && deploy == "") {
+		return errors.New("worker versioning needs both --deployment and --build-id (and --set-current needs them)")
 	}
 	// Temporal retries the turns: the client's own retries are off.
 	mopts := []mistral.Option{mistral.WithMaxRetries(0)}
@@ -221,18 +231,48 @@ func (a *app) workerCmd(ctx context.Context, args []string) error {
 	if len(once) > 0 {
 		topts = append(topts, temporal.AtMostOnce(once...))
 	}
-	w, err := temporal.NewWorker(tc, conn.taskQueue, r, worker.Options{StickyScheduleToStartTimeout: sticky}, topts...)
+	wo := worker.Options{StickyScheduleToStartTimeout: sticky}
+	if deploy != "" {
+		wo.DeploymentOptions = worker.DeploymentOptions{
+			UseVersioning:             true,
+			Version:                   worker.WorkerDeploymentVersion{DeploymentName: deploy, BuildID: build},
+			DefaultVersioningBehavior: workflow.VersioningBehaviorAutoUpgrade,
+		}
+	}
+	w, err := temporal.NewWorker(tc, conn.taskQueue, r, wo, topts...)
 	if err != nil {
 		return err
 	}
 	if err := w.Start(); err != nil {
 		return err
 	}
+	defer w.Stop()
+	if setCur {
+		if err := setCurrent(ctx, tc, deploy, build); err != nil {
+			return err
+		}
+	}
 	tools, _ := r.Tools(ctx)
 	fmt.Fprintf(a.stderr, "worker on %s, namespace %s, task queue %s, %d tool(s)\n", conn.address, conn.namespace, conn.taskQueue, len(tools))
 	<-ctx.Done()
-	w.Stop()
 	return nil
+}
+
+// setCurrent makes build the deployment's current version, once the
+// server has seen this worker poll (it refuses a version it does not know).
+func setCurrent(ctx context.Context, tc client.Client, deploy, build string) error {
+	h := tc.WorkerDeploymentClient().GetHandle(deploy)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := h.SetCurrentVersion(ctx, client.WorkerDeploymentSetCurrentVersionOptions{BuildID: build})
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("making %s %s the current version: %w", deploy, build, err)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }
 
 // errDetachedStop: the client stopped following a run that goes on.
