@@ -195,3 +195,20 @@ func TestErrorLineHygiene(t *testing.T) {
 		t.Errorf("error line %q: want the token redacted and no control characters", stderr)
 	}
 }
+
+// A server answering 401 with a megabyte of WWW-Authenticate is refused
+// before the challenge is parsed (the go-sdk's parser would take tens of
+// seconds of CPU over it).
+func TestHugeChallengeRefused(t *testing.T) {
+	huge := `Bearer realm="` + strings.Repeat(`a=",`, 1<<18) + `"`
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", huge)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer hs.Close()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	code, _, stderr := cli(t, map[string]string{"MCPRUN_TOKEN_STORE": "file", "XDG_CONFIG_HOME": t.TempDir()}, "tools", "--http", hs.URL)
+	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "WWW-Authenticate") || len(stderr) > 2000 {
+		t.Fatalf("exit %d, stderr (%d bytes) %.300q", code, len(stderr), stderr)
+	}
+}
