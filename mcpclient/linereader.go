@@ -47,7 +47,7 @@ func (l *lineReader) next() ([]byte, error) {
 	for {
 		line, err = l.r.ReadSlice('\n')
 		if len(l.long)+len(line) > l.max+2 { // room for "\r\n"
-			return nil, l.skip(err)
+			return nil, l.skip(line, err)
 		}
 		l.long = append(l.long, line...)
 		switch {
@@ -65,23 +65,33 @@ func (l *lineReader) check(line []byte) ([]byte, error) {
 		line = line[:n-1]
 	}
 	if len(line) > l.max {
-		return nil, fmt.Errorf("%w of %d bytes", errLineTooLong, l.max)
+		e := &longLineError{max: l.max, size: int64(len(line))}
+		e.head = append(e.head, line[:min(len(line), keptEnds)]...)
+		e.keepTail(line)
+		return nil, e
 	}
 	return line, nil
 }
 
-// skip discards the rest of a line that is too long; err is the last
-// ReadSlice's.
-func (l *lineReader) skip(err error) error {
+// skip discards the rest of a line that is too long; line and err are the
+// last ReadSlice's. What it returns matches errLineTooLong; when the line ended
+// (the stream goes on) it is a *longLineError with the line's first and
+// last bytes, where a JSON-RPC message's id is (see oversize.go).
+func (l *lineReader) skip(line []byte, err error) error {
+	e := &longLineError{max: l.max, size: int64(len(l.long) + len(line))}
+	e.head = append(e.head, l.long[:min(len(l.long), keptEnds)]...)
+	e.keepTail(l.long)
+	e.keepTail(line)
 	l.long = l.long[:0]
 	for err == bufio.ErrBufferFull {
-		_, err = l.r.ReadSlice('\n')
+		line, err = l.r.ReadSlice('\n')
+		e.size += int64(len(line))
+		e.keepTail(line)
 	}
-	tooLong := fmt.Errorf("%w of %d bytes", errLineTooLong, l.max)
 	if err != nil {
-		return errors.Join(tooLong, endOfStream(nil, err))
+		return errors.Join(fmt.Errorf("%w of %d bytes", errLineTooLong, l.max), endOfStream(nil, err))
 	}
-	return tooLong
+	return e
 }
 
 // endOfStream says how a stream ended, given what was left of a line.

@@ -143,6 +143,8 @@ type stdioConn struct {
 	writing bool   // a caller is writing; others only append to wbuf
 	werr    error
 
+	calls pendingCalls // tools/call requests awaiting an answer (oversize.go)
+
 	closeOnce sync.Once
 	closeErr  error
 	exited    chan error // cmd.Wait's result
@@ -166,6 +168,9 @@ func (c *stdioConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 	for {
 		line, err := c.lines.next()
 		if err != nil {
+			if m, ok := c.oversized(err); ok {
+				return m, nil // the session goes on
+			}
 			return nil, c.readFailed(err)
 		}
 		if firstNonSpace(line) == 0 {
@@ -177,6 +182,7 @@ func (c *stdioConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 			continue
 		}
 		c.queue = msgs[1:]
+		c.calls.answered(msgs)
 		return msgs[0], nil
 	}
 }
@@ -231,6 +237,7 @@ func (c *stdioConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		return fmt.Errorf("mcpclient: encoding a message: %w", err)
 	}
 	c.wbuf = append(buf, '\n')
+	c.calls.sent(msg)
 	if c.writing {
 		c.wmu.Unlock()
 		return nil

@@ -104,23 +104,55 @@ func TestStdioTransportMidMessage(t *testing.T) {
 	c.Close()
 }
 
-// A line over the bound ends the connection with a clear error; the next
-// call gets a new server.
+// An answer over the bound is dropped, and the call that asked for it gets
+// a result marked as an error that says so, for the model to read; the
+// session survives (no reconnect).
 func TestStdioTransportLineTooLong(t *testing.T) {
 	ours(t)
 	noLeaks(t)
-	c := fastServer(t, "longline=5000", func(o *options) error { o.maxLine = 1000; return nil })
+	var logs syncBuffer
+	c := fastServer(t, "longline=5000", func(o *options) error { o.maxLine = 1000; return nil },
+		WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	if err := c.Connect(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	_, err := echo(t, c, "one")
-	if !errors.Is(err, ErrConnectionLost) || !strings.Contains(err.Error(), "exceeded the maximum length of 1000 bytes") {
-		t.Fatalf("call answered with a line too long: %v", err)
+	res, err := echo(t, c, "one")
+	if err != nil || !res.IsError || !strings.Contains(res.Text, "too large") || !strings.Contains(res.Text, "over the 1000 bytes") {
+		t.Fatalf("call answered with a line too long: %+v, %v", res, err)
 	}
 	if res, err := echo(t, c, "two"); err != nil || res.Text != "two" {
 		t.Fatalf("next call: %+v, %v", res, err)
 	}
+	if strings.Contains(logs.String(), "connection lost") {
+		t.Fatalf("the session did not survive:\n%s", logs.String())
+	}
 	c.Close()
+}
+
+// The id of an oversized message is found where servers write it: first
+// (go-sdk, Python SDK) or last (TypeScript SDK).
+func TestLongLineID(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		want string
+	}{
+		{`{"jsonrpc":"2.0","id":42,"result":{"content":[{"type":"text","text":"` + strings.Repeat("x", 3000) + `"}]}}` + "\n", "42"},
+		{`{"result":{"content":[{"type":"text","text":"` + strings.Repeat("x", 3000) + `","id":7}]},"jsonrpc":"2.0","id":"a\"b"}` + "\n", `"a\"b"`},
+		{`{"id":9,"jsonrpc":"2.0","result":{}}` + "\n", "9"},
+	} {
+		l := newLineReader(strings.NewReader(c.line+"{}\n"), 20)
+		_, err := l.next()
+		var e *longLineError
+		if !errors.As(err, &e) {
+			t.Fatalf("%v", err)
+		}
+		if got, ok := e.messageID(); !ok || got != c.want || e.size < int64(len(c.line))-1 {
+			t.Errorf("id %q %v size %d, want %s", got, ok, e.size, c.want)
+		}
+		if next, err := l.next(); err != nil || string(next) != "{}" {
+			t.Errorf("after the long line: %q %v", next, err)
+		}
+	}
 }
 
 // A server that stops reading: the write fails, the session is known dead

@@ -10,7 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"os"
 	"os/exec"
+	"syscall"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -338,13 +341,23 @@ func (c *Client) callCtx(ctx context.Context) (context.Context, context.CancelFu
 
 // isConnErr reports whether err means the session is unusable.
 func isConnErr(err error) bool {
-	// A stdio server that exits mid-call shows up as EOF on its stdout.
+	// A stdio server that exits mid-call shows up as EOF on its stdout, or
+	// as a broken pipe (EPIPE) or closed file when the request is written
+	// after it died.
 	return errors.Is(err, mcp.ErrConnectionClosed) || errors.Is(err, mcp.ErrSessionMissing) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, ErrConnectionLost)
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, ErrConnectionLost) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed) || errors.Is(err, net.ErrClosed)
 }
 
+// safeAttempts bounds the sessions a repeatable operation is tried on. A
+// server that crashes under load can take down the session a listing was
+// sent on, and the next one too, before the listing is answered; each
+// attempt waits for the restart, so the bound is on restarts, not time.
+const safeAttempts = 5
+
 // safe runs an operation that is safe to repeat (list, read, get, ping),
-// retrying it once on a new session if the connection broke.
+// retrying it on the next session while the connection breaks under it
+// (at most safeAttempts sessions).
 func safe[T any](ctx context.Context, c *Client, op string, f func(context.Context, *mcp.ClientSession) (T, error)) (T, error) {
 	var zero T
 	for attempt := 0; ; attempt++ {
@@ -366,7 +379,7 @@ func safe[T any](ctx context.Context, c *Client, op string, f func(context.Conte
 			return zero, c.serverError(op, cause)
 		}
 		var rpcErr *jsonrpc.Error
-		if errors.As(err, &rpcErr) || !isConnErr(err) || attempt > 0 {
+		if errors.As(err, &rpcErr) || !isConnErr(err) || attempt+1 >= safeAttempts {
 			return zero, c.serverError(op, err)
 		}
 		_ = c.drop(cs, err)

@@ -14,6 +14,11 @@
 //	midmessage   answers the first tools/call with half a message, then exits
 //	closestdin   closes its stdin after listing its tools, and stays up
 //	longline=N   answers the first tools/call with a line of N bytes
+//	crashlist=N  exits on tools/list, the first N times (counted in the
+//	             -once file)
+//	crash=N      exits on its Nth tools/call without answering it, every
+//	             time (no -once): the client's restarted server crashes
+//	             again N calls later (the load benchmark of run)
 package main
 
 import (
@@ -50,6 +55,16 @@ func main() {
 		serveHTTP(*httpAddr)
 		return
 	}
+	if name, arg, _ := strings.Cut(*mode, "="); name == "crashlist" {
+		n, _ := strconv.Atoi(arg)
+		done, _ := os.ReadFile(*once)
+		if len(done) >= n {
+			*mode = ""
+		} else {
+			_ = os.WriteFile(*once, append(done, 'x'), 0o600)
+		}
+		*once = ""
+	}
 	if *once != "" {
 		if _, err := os.Stat(*once); err == nil {
 			*mode = ""
@@ -85,6 +100,8 @@ func main() {
 			out.WriteString(answer(&req) + "\n")
 			out.Flush()
 			time.Sleep(time.Hour)
+		case req.Method == "tools/list" && name == "crashlist":
+			os.Exit(3)
 		case req.Method == "tools/call":
 			calls++
 			switch {
@@ -92,6 +109,9 @@ func main() {
 				out.WriteString(`{"jsonrpc":"2.0","id":` + id + `,"result":{"content":[{"type":"te`)
 				out.Flush()
 				os.Exit(0)
+			case name == "crash" && strconv.Itoa(calls) == arg:
+				out.Flush()
+				os.Exit(3)
 			case name == "longline" && calls == 1:
 				n, _ := strconv.Atoi(arg)
 				out.WriteString(`{"jsonrpc":"2.0","id":` + id + `,"result":{"content":[{"type":"text","text":"` + strings.Repeat("x", n) + `"}]}}` + "\n")
