@@ -2,7 +2,6 @@ package mcpclient
 
 import "testing"
 
-
 // Listing tools is safe to repeat: while the server keeps crashing under
 // it, the listing moves to the next session (a load of runs sharing a
 // crashing server failed on "list tools: EOF" or "write |1: broken pipe"
