@@ -68,9 +68,17 @@ func (a *app) oauthFor(ctx context.Context, serverURL string, scopes []string) (
 		return nil, nil, err
 	}
 	addr := ""
-	if rec, err := store.Load(ctx, serverURL, scopes); err == nil && rec.Client != nil && rec.Client.RedirectURI != "" {
-		if u, err := url.Parse(rec.Client.RedirectURI); err == nil {
-			addr = u.Host
+	if rec, err := store.Load(ctx, serverURL, scopes); err == nil {
+		if t := rec.Token; t != nil { // never shown, even quoted by a server
+			a.secrets.Add(t.AccessToken, t.RefreshToken)
+		}
+		if c := rec.Client; c != nil {
+			a.secrets.Add(c.ClientSecret)
+			if c.RedirectURI != "" {
+				if u, err := url.Parse(c.RedirectURI); err == nil {
+					addr = u.Host
+				}
+			}
 		}
 	}
 	var lf *oauth.LoopbackFetcher
