@@ -11,9 +11,9 @@
 //
 // Everything goes through mcprun's own layers, packages mcpclient and
 // mcpclient/oauth (the authorization code flow, including the 2025-03-26
-// back-compat discovery, and the client credentials grant with a secret or a
-// private_key_jwt assertion); extauth.go covers only cross-app access
-// (SEP-990), which the library does not offer.
+// back-compat discovery, the client credentials grant with a secret or a
+// private_key_jwt assertion, DPoP, workload identity federation and
+// enterprise-managed authorization); this program only calls them.
 // It mirrors the go-sdk's conformance/everything-client.
 package main
 
@@ -51,26 +51,27 @@ func (c confContext) str(key string) string {
 }
 
 var scenarios = map[string]scenario{
-	"initialize":                          runInitialize,
-	"tools_call":                          runToolsCall,
-	"elicitation-sep1034-client-defaults": runElicitationDefaults,
-	"sse-retry":                           runSSERetry,
-	"auth/client-credentials-basic":       runClientCredentials,
-	"auth/client-credentials-jwt":         runClientCredentialsJWT,
-	"auth/cross-app-access-complete-flow": runCrossAppAccess,
-	"request-metadata":                    runInitialize,
-	"auth/dpop":                           runAuthDPoP,
-	"auth/dpop-nonce":                     runAuthDPoP,
-	"sep-2322-client-request-state":       runRequestState,
-	"http-standard-headers":               runStandardHeaders,
-	"http-custom-headers":                 runCustomHeaders,
-	"http-invalid-tool-headers":           runInvalidToolHeaders,
-	"json-schema-ref-no-deref":            runListTools,
-	"json-schema-2020-12-preservation":    runSchemaPreservation,
-	"sep-2640-client-no-prefetch":         runSkillsList,
-	"sep-2640-client-verify-digest":       runSkillsLoad,
-	"sep-2640-client-verify-size":         runSkillsLoad,
-	"sep-2640-client-verify-frontmatter":  runSkillsLoad,
+	"initialize":                            runInitialize,
+	"tools_call":                            runToolsCall,
+	"elicitation-sep1034-client-defaults":   runElicitationDefaults,
+	"sse-retry":                             runSSERetry,
+	"auth/client-credentials-basic":         runClientCredentials,
+	"auth/client-credentials-jwt":           runClientCredentialsJWT,
+	"auth/enterprise-managed-authorization": runEnterprise,
+	"auth/wif-jwt-bearer":                   runWorkloadIdentity,
+	"request-metadata":                      runInitialize,
+	"auth/dpop":                             runAuthDPoP,
+	"auth/dpop-nonce":                       runAuthDPoP,
+	"sep-2322-client-request-state":         runRequestState,
+	"http-standard-headers":                 runStandardHeaders,
+	"http-custom-headers":                   runCustomHeaders,
+	"http-invalid-tool-headers":             runInvalidToolHeaders,
+	"json-schema-ref-no-deref":              runListTools,
+	"json-schema-2020-12-preservation":      runSchemaPreservation,
+	"sep-2640-client-no-prefetch":           runSkillsList,
+	"sep-2640-client-verify-digest":         runSkillsLoad,
+	"sep-2640-client-verify-size":           runSkillsLoad,
+	"sep-2640-client-verify-frontmatter":    runSkillsLoad,
 }
 
 // Scenarios whose names start with "auth/" and are not in scenarios run the
@@ -511,14 +512,41 @@ func clientCredentials(ctx context.Context, serverURL, clientID string, opts ...
 	return authedToolCall(ctx, serverURL, h)
 }
 
-// auth/cross-app-access-complete-flow: SEP-990 enterprise-managed
-// authorization (token exchange at the IdP, then the JWT bearer grant).
-func runCrossAppAccess(ctx context.Context, serverURL string, cc confContext) error {
-	grant, err := crossAppAccess(cc)
+// auth/enterprise-managed-authorization: SEP-990 through the library's
+// oauth.NewEnterpriseHandler (token exchange at the IdP, then the JWT
+// bearer grant).
+func runEnterprise(ctx context.Context, serverURL string, cc confContext) error {
+	for _, k := range []string{"client_id", "client_secret", "idp_client_id", "idp_id_token", "idp_issuer"} {
+		if cc.str(k) == "" {
+			return fmt.Errorf("MCP_CONFORMANCE_CONTEXT has no %s", k)
+		}
+	}
+	h, err := oauth.NewEnterpriseHandler(serverURL, cc.str("client_id"), oauth.EnterpriseIdP{
+		Issuer:        cc.str("idp_issuer"),
+		TokenEndpoint: cc.str("idp_token_endpoint"),
+		ClientID:      cc.str("idp_client_id"),
+		IDToken:       func(context.Context) (string, error) { return cc.str("idp_id_token"), nil },
+	}, oauth.WithClientSecret(cc.str("client_secret")), oauth.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
 	if err != nil {
 		return err
 	}
-	return authedToolCall(ctx, serverURL, &grantHandler{grant: grant})
+	return authedToolCall(ctx, serverURL, h)
+}
+
+// auth/wif-jwt-bearer: workload identity federation (SEP-1933) through the
+// library's oauth.NewJWTBearerHandler, the workload's JWT from the
+// scenario.
+func runWorkloadIdentity(ctx context.Context, serverURL string, cc confContext) error {
+	id, jwt := cc.str("client_id"), cc.str("valid_jwt")
+	if id == "" || jwt == "" {
+		return errors.New("MCP_CONFORMANCE_CONTEXT has no client_id and valid_jwt")
+	}
+	h, err := oauth.NewJWTBearerHandler(serverURL, id, func(context.Context, string) (string, error) { return jwt, nil },
+		oauth.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
+	if err != nil {
+		return err
+	}
+	return authedToolCall(ctx, serverURL, h)
 }
 
 func authedToolCall(ctx context.Context, serverURL string, h auth.OAuthHandler, opts ...mcpclient.Option) error {

@@ -28,6 +28,14 @@
 // (RFC 7523) signed with github.com/golang-jwt/jwt/v5, the resource
 // parameter naming the server, and a new grant as the token expires.
 //
+// A [JWTBearerHandler] runs the JWT bearer grant (RFC 7523): with a
+// workload's JWT for workload identity federation (SEP-1933,
+// [NewJWTBearerHandler]), or with an ID-JAG that the user's ID token is
+// exchanged for at the enterprise IdP for enterprise-managed authorization
+// (SEP-990, [NewEnterpriseHandler]). Any handler can bind its tokens to a
+// key with [DPoP] (RFC 9449): [WithDPoP] for the token requests, and
+// [DPoP.Transport] around the MCP client's transport.
+//
 // The reference flow, step by step, is [RequiresAuth], [BuildOAuthParams],
 // [OAuthParams.AuthURL], [OAuthParams.Exchange] and [Handler.SetToken].
 //

@@ -51,6 +51,10 @@ type fakeAS struct {
 	jtis          map[string]bool             // assertion IDs seen (replay check)
 	assertions    []jwt.MapClaims             // verified client assertions
 	assertionAlgs []string                    // their JWS algorithms
+	bearerJWTs    map[string]bool             // assertions the JWT bearer grant takes
+	bearerGrants  int                         // JWT bearer grants issued
+	idTokens      map[string]bool             // ID tokens the fake IdP exchanges
+	exchangeForms []url.Values                // token exchanges at the fake IdP
 
 	// Behaviour switches.
 	ttl          time.Duration // access token lifetime
@@ -71,7 +75,8 @@ func newFakeAS(t *testing.T) *fakeAS {
 	t.Helper()
 	f := &fakeAS{t: t, clients: map[string]string{}, redirects: map[string]string{}, codes: map[string]codeGrant{},
 		access: map[string]time.Time{}, refresh: map[string]bool{},
-		jwtKeys: map[string]crypto.PublicKey{}, jtis: map[string]bool{}, ttl: time.Hour, authMethod: "client_secret_post"}
+		jwtKeys: map[string]crypto.PublicKey{}, jtis: map[string]bool{}, ttl: time.Hour, authMethod: "client_secret_post",
+		bearerJWTs: map[string]bool{}, idTokens: map[string]bool{}}
 	f.as = httptest.NewServer(http.HandlerFunc(f.serveAS))
 	t.Cleanup(f.as.Close)
 
@@ -218,6 +223,24 @@ func (f *fakeAS) serveAS(w http.ResponseWriter, r *http.Request) {
 		}
 		back.RawQuery = v.Encode()
 		http.Redirect(w, r, back.String(), http.StatusFound)
+	case "/idp/token": // an enterprise IdP's token exchange (RFC 8693, SEP-990)
+		_ = r.ParseForm()
+		form := r.PostForm
+		f.exchangeForms = append(f.exchangeForms, form)
+		switch {
+		case form.Get("grant_type") != "urn:ietf:params:oauth:grant-type:token-exchange",
+			form.Get("requested_token_type") != "urn:ietf:params:oauth:token-type:id-jag",
+			form.Get("subject_token_type") != "urn:ietf:params:oauth:token-type:id_token":
+			writeJSON(w, 400, map[string]string{"error": "invalid_request"})
+		case !f.idTokens[form.Get("subject_token")]:
+			writeJSON(w, 400, map[string]string{"error": "invalid_grant", "error_description": "unknown ID token"})
+		case form.Get("audience") != f.as.URL || form.Get("resource") != f.mcpURL():
+			writeJSON(w, 400, map[string]string{"error": "invalid_target"})
+		default:
+			jag := f.newSecret("JAG")
+			f.bearerJWTs[jag] = true
+			writeJSON(w, 200, map[string]any{"access_token": jag, "issued_token_type": "urn:ietf:params:oauth:token-type:id-jag", "token_type": "N_A", "expires_in": 300})
+		}
 	case "/token":
 		_ = r.ParseForm()
 		form := r.PostForm
@@ -273,6 +296,17 @@ func (f *fakeAS) serveAS(w http.ResponseWriter, r *http.Request) {
 			}
 			delete(f.refresh, form.Get("refresh_token")) // rotation
 			f.refreshes++
+		case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+			if !f.bearerJWTs[form.Get("assertion")] {
+				fail("invalid_grant", "assertion refused")
+				return
+			}
+			if form.Get("resource") != f.mcpURL() {
+				fail("invalid_target", "resource mismatch")
+				return
+			}
+			f.bearerGrants++
+			issueRefresh = false
 		case "client_credentials":
 			if form.Get("resource") != f.mcpURL() && form.Get("resource") != f.rs.URL+"/sse" {
 				fail("invalid_target", "resource mismatch")

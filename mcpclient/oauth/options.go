@@ -11,7 +11,8 @@ import (
 )
 
 // An Option configures [NewHandler], [NewClientCredentialsHandler],
-// [BuildOAuthParams] or [RequiresAuth]: one option type for all four.
+// [NewJWTBearerHandler], [NewEnterpriseHandler], [BuildOAuthParams] or
+// [RequiresAuth]: one option type for all.
 // Options validate their argument (an empty name, a nil store or client is
 // an error), and an option that means nothing to the thing being built is
 // an error too, not ignored: a client secret without a pre-registered
@@ -143,11 +144,13 @@ func WithStore(s TokenStore) Option {
 // [BuildOAuthParams] they are also part of the store key; by default the
 // scopes requested come from the server's challenge, else its metadata's
 // scopes_supported. For a [ClientCredentialsHandler] they are requested in
-// every grant, together with those of the server's challenge. No scopes,
-// or an empty or blank one, is an error. Applies to NewHandler,
-// NewClientCredentialsHandler and BuildOAuthParams.
+// every grant, together with those of the server's challenge, as for a
+// [JWTBearerHandler] (which never falls back to scopes_supported). No
+// scopes, or an empty or blank one, is an error. Applies to NewHandler,
+// NewClientCredentialsHandler, NewJWTBearerHandler, NewEnterpriseHandler
+// and BuildOAuthParams.
 func WithScopes(scopes ...string) Option {
-	return option("WithScopes", forHandler|forClientCredentials|forParams, func(o *options) error {
+	return option("WithScopes", forHandler|forClientCredentials|forParams|forGrant, func(o *options) error {
 		if len(scopes) == 0 {
 			return errors.New("no scopes")
 		}
@@ -195,10 +198,13 @@ func WithClientID(id string) Option {
 // [ClientCredentialsHandler] (client_secret_basic, or client_secret_post if
 // the authorization server lists only that; exclusive with
 // [WithPrivateKey]). An empty secret is an error, and so is a secret
-// without WithClientID for NewHandler and BuildOAuthParams. Applies to
-// NewHandler, NewClientCredentialsHandler and BuildOAuthParams.
+// without WithClientID for NewHandler and BuildOAuthParams. For a
+// [JWTBearerHandler] it authenticates the client at the token endpoint
+// (without it, the client is public). Applies to NewHandler,
+// NewClientCredentialsHandler, NewJWTBearerHandler, NewEnterpriseHandler
+// and BuildOAuthParams.
 func WithClientSecret(secret string) Option {
-	return option("WithClientSecret", forHandler|forClientCredentials|forParams, func(o *options) error {
+	return option("WithClientSecret", forHandler|forClientCredentials|forParams|forGrant, func(o *options) error {
 		if secret == "" {
 			return errors.New("empty secret")
 		}
@@ -261,7 +267,7 @@ func WithSigningAlgorithm(alg string) Option {
 // redirect, a GET only on its origin. A nil client is an error. Applies
 // everywhere.
 func WithHTTPClient(c *http.Client) Option {
-	return option("WithHTTPClient", forHandler|forClientCredentials|forParams|forProbe, func(o *options) error {
+	return option("WithHTTPClient", forHandler|forClientCredentials|forParams|forProbe|forGrant, func(o *options) error {
 		if c == nil {
 			return errors.New("nil client")
 		}
@@ -272,9 +278,10 @@ func WithHTTPClient(c *http.Client) Option {
 
 // WithLogger sets where the handler logs the flow's events (never tokens,
 // secrets or keys); by default nothing is logged. A nil logger is an
-// error. Applies to NewHandler and NewClientCredentialsHandler.
+// error. Applies to NewHandler, NewClientCredentialsHandler,
+// NewJWTBearerHandler and NewEnterpriseHandler.
 func WithLogger(l *slog.Logger) Option {
-	return option("WithLogger", forHandler|forClientCredentials, func(o *options) error {
+	return option("WithLogger", forHandler|forClientCredentials|forGrant, func(o *options) error {
 		if l == nil {
 			return errors.New("nil logger")
 		}
