@@ -80,7 +80,7 @@ BENCHROUNDS ?= 3
 BENCHDUR ?= 1s
 bench: tools
 	source $(TOOLS_ENV) && export MCPRUN_NODE MCPRUN_NODE_MODULES && \
-	  (cd bench && $(GO) run ./compare -rounds $(BENCHROUNDS) -dur $(BENCHDUR)) | tee .cache/bench.txt
+	  (cd bench && $(GO) mod tidy && $(GO) run ./compare -rounds $(BENCHROUNDS) -dur $(BENCHDUR)) | tee .cache/bench.txt
 	$(GO) test -run '^$$' -bench 'CallTool|TurnOverhead|StreamDeltas' -benchmem -benchtime 1s ./mcpclient ./run | tee -a .cache/bench.txt
 	$(GO) test -run '^$$' -bench 'ParallelCalls|ConcurrentRuns|ConnectConcurrent' -benchtime 3x ./mcpclient ./run | tee -a .cache/bench.txt
 	$(MAKE) temporal-bench

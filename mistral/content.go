@@ -39,6 +39,18 @@ func (c *Content) UnmarshalJSON(data []byte) error {
 	case data[0] == '"':
 		return json.Unmarshal(data, &c.Text)
 	case data[0] == '[':
+		var buf [32]int
+		if bounds, ok := splitArray(data, buf[:0]); ok {
+			c.Chunks = make([]Chunk, 0, len(bounds)/2)
+			for k := 0; k < len(bounds); k += 2 {
+				ch, err := UnmarshalChunk(data[bounds[k]:bounds[k+1]])
+				if err != nil {
+					return err
+				}
+				c.Chunks = append(c.Chunks, ch)
+			}
+			return nil
+		}
 		var raws []json.RawMessage
 		if err := json.Unmarshal(data, &raws); err != nil {
 			return err

@@ -371,6 +371,20 @@ type Entries []Entry
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (es *Entries) UnmarshalJSON(data []byte) error {
+	// Split without copying: each entry's decoder copies what it keeps.
+	var buf [32]int
+	if bounds, ok := splitArray(data, buf[:0]); ok {
+		out := make(Entries, 0, len(bounds)/2)
+		for k := 0; k < len(bounds); k += 2 {
+			e, err := UnmarshalEntry(data[bounds[k]:bounds[k+1]])
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		*es = out
+		return nil
+	}
 	var raws []json.RawMessage
 	if err := json.Unmarshal(data, &raws); err != nil {
 		return fmt.Errorf("mistral: decoding entries: %w", err)

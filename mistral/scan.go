@@ -158,3 +158,36 @@ func plainString(raw []byte) (string, bool) {
 	}
 	return string(raw[1 : len(raw)-1]), true
 }
+
+// splitArray returns the bounds of the elements of the JSON array data
+// (start and end of each, appended to bounds), or false if data is not an
+// array it can read. The decoders that call it get data from
+// encoding/json, which has checked that it is valid JSON.
+func splitArray(data []byte, bounds []int) ([]int, bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return nil, false
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return bounds, skipSpace(data, i+1) == len(data)
+	}
+	for {
+		end, ok := skipValue(data, i)
+		if !ok {
+			return nil, false
+		}
+		bounds = append(bounds, i, end)
+		i = skipSpace(data, end)
+		if i >= len(data) {
+			return nil, false
+		}
+		if data[i] == ']' {
+			return bounds, skipSpace(data, i+1) == len(data)
+		}
+		if data[i] != ',' {
+			return nil, false
+		}
+		i = skipSpace(data, i+1)
+	}
+}
