@@ -120,7 +120,7 @@ func (a *app) helpCmd(ctx context.Context, args []string) int {
 
 // commands are the commands `mcprun help` knows; TestHelpKnowsEveryCommand
 // keeps the list and the usage text in step.
-var commands = strings.Fields("run chat demo tools call config trust agents approve auth mock-server")
+var commands = strings.Fields("run chat demo tools call config trust agents approve auth mock-server worker attach cancel")
 
 func knownCommand(cmd string) bool { return slices.Contains(commands, cmd) }
 

@@ -93,10 +93,15 @@ Usage:
   mcprun trust [FILE]                    let ./mcprun.json (or FILE), as it is now, start its servers without --config
   mcprun approve [flags] ID              continue a run that run --defer stopped at calls needing approval
   mcprun auth login|status|logout        log in to OAuth-protected MCP servers (tokens kept in the OS keyring or a 0600 file)
+  mcprun worker --temporal HOST:PORT     serve durable runs on Temporal (run --temporal starts one; attach, cancel)
+  mcprun attach ID                       follow a durable run to its end
+  mcprun cancel ID                       cancel a durable run
   mcprun mock-server [--addr ADDR]       serve mistraltest, a scripted stand-in for the Mistral API
   mcprun demo [run flags]                the weather example; against mistraltest when MISTRAL_API_KEY is unset
 
-Environment: MISTRAL_API_KEY (API key), MISTRAL_SERVER_URL (API base URL).
+Environment: MISTRAL_API_KEY (API key), MISTRAL_SERVER_URL (API base URL); TEMPORAL_ADDRESS and
+TEMPORAL_NAMESPACE for durable runs (worker, attach, cancel, run --temporal: handed to the
+mcprun-temporal binary).
 Run 'mcprun help COMMAND' (or 'mcprun COMMAND --help') for a command's flags and an example.
 `
 
@@ -112,7 +117,13 @@ func (a *app) main(ctx context.Context, args []string) int {
 	var err error
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
-		err = a.runCmd(ctx, rest, false)
+		if usesTemporal(rest) {
+			err = a.temporalCmd(ctx, cmd, rest)
+		} else {
+			err = a.runCmd(ctx, rest, false)
+		}
+	case "worker", "attach", "cancel":
+		err = a.temporalCmd(ctx, cmd, rest)
 	case "chat":
 		err = a.chatCmd(ctx, rest)
 	case "demo":
@@ -154,6 +165,9 @@ func (a *app) main(ctx context.Context, args []string) int {
 		return 2
 	case errors.Is(err, errDeferred):
 		return 3 // explained already: calls wait for `mcprun approve`
+	}
+	if ee := (*exitError)(nil); errors.As(err, &ee) {
+		return ee.code // mcprun-temporal said why
 	}
 	if ie := interrupted(ctx); ie != nil {
 		fmt.Fprintf(a.stderr, "mcprun: %s\n", ie)
