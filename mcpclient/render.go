@@ -1,9 +1,9 @@
 package mcpclient
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -23,7 +23,10 @@ const MaxResultText = 1 << 20
 //   - embedded resources as their URI followed by their text (a blob is
 //     described by MIME type and size);
 //   - resource links as "[resource link: name <uri>]";
-//   - structuredContent as JSON, when no text block already carries it;
+//   - structuredContent as JSON, unless the content blocks already carry
+//     it (the text fallback servers send with it: the same JSON, or an
+//     object wrapping a block's text or JSON, as the filesystem and memory
+//     reference servers send), so that the model reads it once;
 //   - an isError result prefixed with "Error: ".
 //
 // The text is capped at [MaxResultText] bytes, with a marker saying how much
@@ -44,15 +47,11 @@ func RenderResult(r *mcp.CallToolResult) (text string, isError bool) {
 			b.WriteByte('\n')
 		}
 	}
-	var texts []string
 	for _, c := range r.Content {
 		sep()
 		switch c := c.(type) {
 		case *mcp.TextContent:
 			b.WriteString(c.Text)
-			if r.StructuredContent != nil {
-				texts = append(texts, c.Text)
-			}
 		case *mcp.ImageContent:
 			fmt.Fprintf(&b, "[image: %s, %d bytes]", orUnknown(c.MIMEType), len(c.Data))
 		case *mcp.AudioContent:
@@ -68,7 +67,7 @@ func RenderResult(r *mcp.CallToolResult) (text string, isError bool) {
 		}
 	}
 	if r.StructuredContent != nil {
-		if js, err := json.Marshal(r.StructuredContent); err == nil && !carriesJSON(texts, js) {
+		if js, err := json.Marshal(r.StructuredContent); err == nil && !carriesStructured(r, js) {
 			sep()
 			b.Write(js)
 		}
@@ -121,27 +120,67 @@ func writeEmbedded(b *strings.Builder, rc *mcp.ResourceContents) {
 	}
 }
 
-// carriesJSON reports whether one of the text blocks is the structured
-// content already (servers are asked to send both, for older clients).
-func carriesJSON(texts []string, js []byte) bool {
-	for _, t := range texts {
-		t = strings.TrimSpace(t)
-		if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") {
+// carriesStructured reports whether the content blocks already carry the
+// structured content, as servers are asked to send it for clients that do
+// not read structuredContent, so that the model reads it once. It does when
+// the structured content equals (as a JSON value) a text block, a text
+// block's JSON, or the content list itself; or is an object one of whose
+// members is one of those, the others being flags (booleans or null) — the
+// reference servers' {"content": text} (filesystem), {"entities": […]}
+// (memory) and {"success": true, "message": text}.
+func carriesStructured(r *mcp.CallToolResult, js []byte) bool {
+	var s any
+	if json.Unmarshal(js, &s) != nil {
+		return false
+	}
+	var carried []any
+	for _, c := range r.Content {
+		tc, ok := c.(*mcp.TextContent)
+		if !ok {
 			continue
 		}
-		var buf bytes.Buffer
-		if json.Compact(&buf, []byte(t)) == nil && bytes.Equal(buf.Bytes(), js) {
-			return true
-		}
-		// Key order may differ: compare decoded values re-encoded.
-		var v any
-		if json.Unmarshal([]byte(t), &v) == nil {
-			if again, err := json.Marshal(v); err == nil && bytes.Equal(again, js) {
-				return true
+		carried = append(carried, tc.Text)
+		if t := strings.TrimSpace(tc.Text); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			var v any
+			if json.Unmarshal([]byte(t), &v) == nil {
+				carried = append(carried, v)
 			}
 		}
 	}
-	return false
+	if raw, err := json.Marshal(r.Content); err == nil && len(r.Content) > 0 {
+		var v any
+		if json.Unmarshal(raw, &v) == nil {
+			carried = append(carried, v)
+		}
+	}
+	isCarried := func(v any) bool {
+		for _, c := range carried {
+			if reflect.DeepEqual(c, v) {
+				return true
+			}
+		}
+		return false
+	}
+	if isCarried(s) {
+		return true
+	}
+	obj, ok := s.(map[string]any)
+	if !ok {
+		return false
+	}
+	found := false
+	for _, v := range obj {
+		switch {
+		case isCarried(v):
+			found = true
+		case v == nil:
+		default:
+			if _, flag := v.(bool); !flag {
+				return false
+			}
+		}
+	}
+	return found
 }
 
 // truncate cuts s to at most max bytes (on a rune boundary) plus a marker.

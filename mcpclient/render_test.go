@@ -48,6 +48,27 @@ func TestRenderResult(t *testing.T) {
 			Content:           []mcp.Content{&mcp.TextContent{Text: `{ "b": 2, "a": 1 }`}},
 			StructuredContent: map[string]any{"a": 1, "b": 2},
 		}, `{ "b": 2, "a": 1 }`, false},
+		// The reference servers' shapes: the text once.
+		{"filesystem read", &mcp.CallToolResult{
+			Content:           []mcp.Content{&mcp.TextContent{Text: "line 1\nline 2"}},
+			StructuredContent: map[string]any{"content": "line 1\nline 2"},
+		}, "line 1\nline 2", false},
+		{"memory create", &mcp.CallToolResult{
+			Content:           []mcp.Content{&mcp.TextContent{Text: "[\n  {\n    \"name\": \"Ada\",\n    \"observations\": []\n  }\n]"}},
+			StructuredContent: map[string]any{"entities": []any{map[string]any{"observations": []any{}, "name": "Ada"}}},
+		}, "[\n  {\n    \"name\": \"Ada\",\n    \"observations\": []\n  }\n]", false},
+		{"memory delete", &mcp.CallToolResult{
+			Content:           []mcp.Content{&mcp.TextContent{Text: "Entities deleted successfully"}},
+			StructuredContent: map[string]any{"success": true, "message": "Entities deleted successfully"},
+		}, "Entities deleted successfully", false},
+		{"media read", &mcp.CallToolResult{
+			Content:           []mcp.Content{&mcp.ImageContent{MIMEType: "image/png", Data: []byte{1, 2, 3}}},
+			StructuredContent: map[string]any{"content": []any{map[string]any{"type": "image", "mimeType": "image/png", "data": "AQID"}}},
+		}, "[image: image/png, 3 bytes]", false},
+		{"structured with more than the text", &mcp.CallToolResult{
+			Content:           []mcp.Content{&mcp.TextContent{Text: "done"}},
+			StructuredContent: map[string]any{"message": "done", "count": 2},
+		}, "done\n{\"count\":2,\"message\":\"done\"}", false},
 		{"error marked", &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: "no such file"}}}, "Error: no such file", true},
 		{"error without text", &mcp.CallToolResult{IsError: true}, "Error: the tool reported an error without details", true},
 		{"mixed", &mcp.CallToolResult{Content: []mcp.Content{

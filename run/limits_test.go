@@ -48,7 +48,7 @@ func TestHugeFunctionResultIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	result := toJSON(res.OutputEntries[1])
-	if len(result) > mcpclient.MaxResultText+1000 || !strings.Contains(result, "output truncated") {
-		t.Fatalf("result of %d bytes, marked: %v", len(result), strings.Contains(result, "output truncated"))
+	if len(result) > run.DefaultMaxResultBytes+1000 || !strings.Contains(result, "result truncated: 3080192 of 3145728 bytes omitted") {
+		t.Fatalf("result of %d bytes, marked: %v", len(result), strings.Contains(result, "result truncated"))
 	}
 }

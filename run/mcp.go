@@ -94,6 +94,8 @@ type mcpSource struct {
 	allow  map[string]bool
 	deny   map[string]bool
 	sem    chan struct{} // nil: no per-server bound
+	// maxResult caps its results (MaxResultBytes); 0: the Runner's.
+	maxResult int
 	// Tools whose calls wait for a decision (RequireConfirmation,
 	// RequireConfirmationIf).
 	confirm   map[string]bool

@@ -46,6 +46,7 @@ type config struct {
 	downloadFiles   bool
 	store           *bool
 	requireAll      bool        // WithAllServersRequired
+	maxResult       int         // WithMaxResultBytes; 0: DefaultMaxResultBytes
 	secrets         *redact.Set // WithRedaction; nil: none
 }
 

@@ -196,6 +196,9 @@ func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.Functio
 		o.Fatal = true // a cancelled run is not the tool's failure
 	}
 	o = r.outbound(o)
+	if o.Err == nil {
+		o.Text = capResult(o.Text, r.resultCap(ref))
+	}
 	dur := time.Since(start)
 	if o.Err != nil {
 		span.SetStatus(codes.Error, o.Err.Error())
@@ -246,10 +249,6 @@ func (r *Runner) callFunction(ctx context.Context, f *Function, args string) (st
 	case v := <-done:
 		if v.err != nil && errors.Is(context.Cause(ctx), ErrToolTimeout) {
 			return "", fmt.Errorf("%w after %v", ErrToolTimeout, r.cfg.funcTimeout)
-		}
-		if len(v.text) > mcpclient.MaxResultText {
-			// Bounded, and marked, as an MCP tool's result is.
-			v.text, _ = mcpclient.RenderResult(&mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: v.text}}})
 		}
 		return v.text, v.err
 	case <-ctx.Done():

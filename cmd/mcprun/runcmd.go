@@ -37,6 +37,7 @@ type runFlags struct {
 	jsonOut         bool
 	prefixTools     bool
 	requireAll      bool // --require-all-servers: no run without every server
+	maxResultBytes  int  // --max-result-bytes: cap of each tool result
 	verbose         bool
 	conversation    string
 	confirm         bool
@@ -62,6 +63,7 @@ func (f *runFlags) register(a *app, name string) *flag.FlagSet {
 	fs.BoolVar(&f.stream, "stream", false, "print text deltas and tool calls as they happen")
 	fs.BoolVar(&f.jsonOut, "json", false, `print the result as one JSON object {"conversation_id","output_entries","output_text","output"}`)
 	fs.BoolVar(&f.prefixTools, "prefix-tools", false, "prefix each MCP tool with its server's name (SERVER_TOOL), for servers whose tools collide")
+	fs.IntVar(&f.maxResultBytes, "max-result-bytes", run.DefaultMaxResultBytes, "cap of each tool result the model reads, in `BYTES` (a longer one is cut with a note); mcprun.json's maxResultBytes sets a server's own")
 	fs.BoolVar(&f.requireAll, "require-all-servers", false, "fail when any MCP server does not start (by default the run goes on with those that started, one line on stderr for each that did not)")
 	fs.BoolVar(&f.confirm, "confirm", false, "ask on stdin before each tool call and each sampling request (read-only tools of servers a config marks \"trusted\" run without asking)")
 	fs.BoolVar(&f.allowSampling, "allow-sampling", false, "let remote servers ask your model for completions (sampling), within each server's budget; stdio servers may by default")
@@ -253,6 +255,9 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 		if s.Allow != nil {
 			mo = append(mo, run.Allow(s.Allow...))
 		}
+		if s.MaxResultBytes > 0 {
+			mo = append(mo, run.MaxResultBytes(s.MaxResultBytes))
+		}
 		if len(s.Deny) > 0 {
 			mo = append(mo, run.Deny(s.Deny...))
 		}
@@ -276,6 +281,10 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 	if f.requireAll {
 		opts = append(opts, run.WithAllServersRequired())
 	}
+	if f.maxResultBytes < 1 || f.maxResultBytes > mcpclient.MaxResultText {
+		return nil, nil, release, fmt.Errorf("--max-result-bytes: want 1 to %d", mcpclient.MaxResultText)
+	}
+	opts = append(opts, run.WithMaxResultBytes(f.maxResultBytes))
 	opts = append(opts, extra...)
 	opts = append(opts, run.WithRedaction(a.secrets.Secrets()...))
 	runner, err := run.New(client, opts...)

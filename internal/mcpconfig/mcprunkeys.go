@@ -2,7 +2,7 @@ package mcpconfig
 
 // mcprunKeys are the keys of mcprun.json's own that decide what a server
 // may do with the user's environment, money and approval.
-var mcprunKeys = []string{"inheritEnv", "trusted", "sampling", "resetTimeoutOnProgress", "maxTotalTimeout"}
+var mcprunKeys = []string{"inheritEnv", "trusted", "sampling", "resetTimeoutOnProgress", "maxTotalTimeout", "maxResultBytes"}
 
 // Sampling is what a server may ask of the user's model (mcprun.json's
 // "sampling" object). Zero values mean mcprun's defaults.
@@ -37,6 +37,14 @@ func readMcprunKeys(r *reader, o *object, path string, s *Server) error {
 			return r.errorf(path+".maxTotalTimeout", "want a positive number of seconds, with \"resetTimeoutOnProgress\": true")
 		}
 		s.MaxTotalTimeout = mcprunTimeout(n)
+	}
+	if n, ok, err := o.number("maxResultBytes"); err != nil {
+		return err
+	} else if ok {
+		if n != float64(int(n)) || n < 1 {
+			return r.errorf(path+".maxResultBytes", "want a positive whole number of bytes, got %v", n)
+		}
+		s.MaxResultBytes = int(n)
 	}
 	if !o.has("sampling") {
 		return nil

@@ -50,6 +50,9 @@ type Server struct {
 	// (0: the caller's default cap).
 	ResetTimeoutOnProgress bool
 	MaxTotalTimeout        time.Duration
+	// mcprun.json only: MaxResultBytes caps each of the server's tool
+	// results the model reads; 0: the run's cap.
+	MaxResultBytes int
 }
 
 // ClientCredentials are a pre-registered OAuth client's credentials: a
