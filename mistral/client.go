@@ -29,14 +29,16 @@ type Client struct {
 	apiKey     string
 	authHeader []string // "Bearer " + apiKey, made once
 	uaHeader   []string
-	serverURL  string
-	http       *http.Client
-	maxRetries int
-	backoffMin time.Duration
-	backoffMax time.Duration
-	maxEvent   int
-	userAgent  string
-	log        *slog.Logger
+	// conversationsURL is serverURL + conversationsPath.
+	conversationsURL string
+	serverURL        string
+	http             *http.Client
+	maxRetries       int
+	backoffMin       time.Duration
+	backoffMax       time.Duration
+	maxEvent         int
+	userAgent        string
+	log              *slog.Logger
 	// sleep waits between retries; tests replace it to see the waits.
 	sleep func(ctx context.Context, d time.Duration) error
 
@@ -100,6 +102,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		c.authHeader = []string{"Bearer " + c.apiKey}
 	}
 	c.uaHeader = []string{c.userAgent}
+	c.conversationsURL = c.serverURL + conversationsPath
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -212,7 +215,11 @@ func (c *Client) send(ctx context.Context, rq request, payload []byte) (*http.Re
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	req, err := http.NewRequestWithContext(ctx, rq.method, c.serverURL+rq.path, body)
+	u := c.conversationsURL // the most frequent, made once
+	if rq.path != conversationsPath {
+		u = c.serverURL + rq.path
+	}
+	req, err := http.NewRequestWithContext(ctx, rq.method, u, body)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,9 @@ var (
 	errNilRequest = errors.New("mistral: nil request")
 )
 
+// conversationsPath is where conversations start.
+const conversationsPath = "/v1/conversations"
+
 func convPath(id, suffix string) string {
 	return "/v1/conversations/" + url.PathEscape(id) + suffix
 }
@@ -45,7 +48,7 @@ func (c *Client) StartConversation(ctx context.Context, req *ConversationRequest
 		return nil, errNilRequest
 	}
 	var out ConversationResponse
-	if err := c.call(ctx, request{method: http.MethodPost, path: "/v1/conversations", body: conversationWire{req, false}}, &out); err != nil {
+	if err := c.call(ctx, request{method: http.MethodPost, path: conversationsPath, body: conversationWire{req, false}}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -56,7 +59,7 @@ func (c *Client) StartConversationStream(ctx context.Context, req *ConversationR
 	if req == nil {
 		return failed(errNilRequest)
 	}
-	return c.stream(ctx, request{method: http.MethodPost, path: "/v1/conversations", body: conversationWire{req, true}, stream: true})
+	return c.stream(ctx, request{method: http.MethodPost, path: conversationsPath, body: conversationWire{req, true}, stream: true})
 }
 
 // AppendConversation adds inputs to a conversation and waits for the answer.

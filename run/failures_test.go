@@ -49,6 +49,7 @@ func TestToolFailures(t *testing.T) {
 		{"unknown tool", "nope", map[string]any{}, run.ErrUnknownTool, `Error while executing nope: unknown tool "nope"`},
 		{"unknown field", "get_weather", map[string]any{"city": "Paris", "extra": 1}, run.ErrInvalidArguments, "Error while executing get_weather: invalid arguments"},
 		{"wrong type", "get_weather", map[string]any{"city": 3}, run.ErrInvalidArguments, "invalid arguments"},
+		{"name in another case", "get_weather", map[string]any{"City": "Paris"}, run.ErrInvalidArguments, "invalid arguments"},
 		{"not JSON", "get_weather", "{not json", run.ErrInvalidArguments, "invalid arguments: not JSON"},
 		{"timeout", "hangs", map[string]any{}, run.ErrToolTimeout, "Error while executing hangs: tool call timed out after 50ms"},
 	}

@@ -76,10 +76,13 @@ func NewFunc[In, Out any](name, description string, fn func(ctx context.Context,
 		schema:      raw,
 		resolved:    resolved,
 		call: func(ctx context.Context, args json.RawMessage) (string, error) {
+			// invoke validated args against the schema first, and an
+			// inferred struct schema refuses unknown members
+			// (additionalProperties: false, at every level), under their
+			// exact names: a plain Unmarshal is then as strict as a
+			// Decoder with DisallowUnknownFields, without its buffer.
 			var in In
-			dec := json.NewDecoder(bytes.NewReader(args))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&in); err != nil {
+			if err := json.Unmarshal(args, &in); err != nil {
 				return "", fmt.Errorf("%w: %v", ErrInvalidArguments, err)
 			}
 			out, err := fn(ctx, in)

@@ -352,7 +352,10 @@ func startRequest(s Settings, tt *toolSpecs, inputs mistral.Inputs) *mistral.Con
 	}
 	req.Model = s.Model
 	req.Instructions = s.Instructions
-	req.Tools = append(append([]mistral.Tool(nil), s.Tools...), tt.decls...)
+	req.Tools = tt.decls // only read: no copy when there are no other tools
+	if len(s.Tools) > 0 {
+		req.Tools = append(append([]mistral.Tool(nil), s.Tools...), tt.decls...)
+	}
 	if s.CompletionArgs != nil || s.Output != nil {
 		a := mistral.CompletionArgs{}
 		if s.CompletionArgs != nil {
