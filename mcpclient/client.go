@@ -136,10 +136,11 @@ func (c *Client) Stderr() string {
 	return c.stderr.String()
 }
 
-// Ping checks that the server answers.
+// Ping checks that the server answers: a ping request, or, with a server
+// speaking MCP 2026-07-28 (which has no ping), a tools/list request.
 func (c *Client) Ping(ctx context.Context) error {
 	_, err := safe(ctx, c, "ping", func(ctx context.Context, cs *mcp.ClientSession) (struct{}, error) {
-		return struct{}{}, cs.Ping(ctx, nil)
+		return struct{}{}, ping(ctx, cs)
 	})
 	return err
 }

@@ -128,6 +128,13 @@ func exerciseEverything(t *testing.T, newClient func(...Option) *Client) {
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// server-everything 2026.8.31 (the newest) speaks the initialize
+	// handshake: the client falls back to it after server/discover.
+	if v := c.ServerInfo().ProtocolVersion; v == "" || c.ServerInfo().Name == "" {
+		t.Errorf("server info %+v: no protocol version or name", c.ServerInfo())
+	} else {
+		t.Logf("protocol %s", v)
+	}
 	if info := c.ServerInfo(); !strings.Contains(info.Name, "everything") {
 		t.Errorf("ServerInfo = %+v", info)
 	}

@@ -11,6 +11,7 @@
 //	testserver -mode=badschema            lists tools with unusable input schemas
 //	testserver -mode=slowstart=300ms      waits before serving
 //	testserver -mode=pidtool              also lists a tool named after its process id
+//	testserver -mode=legacy               speaks only protocol versions before 2026-07-28
 //
 // Modes combine with commas: -mode=slowstart=300ms,crash-after=2.
 package main
@@ -103,9 +104,16 @@ type sumOut struct {
 }
 
 func newServer(modes map[string]string, crashAfter int64) *mcp.Server {
-	s := mcp.NewServer(&mcp.Implementation{Name: "testserver", Version: "1.2.3"}, &mcp.ServerOptions{
-		Instructions: "a server for tests",
-	})
+	opts := &mcp.ServerOptions{Instructions: "a server for tests"}
+	if has(modes, "legacy") {
+		// The initialize handshake only: no server/discover.
+		for _, v := range mcp.SupportedProtocolVersions() {
+			if v < "2026-07-28" {
+				opts.SupportedProtocolVersions = append(opts.SupportedProtocolVersions, v)
+			}
+		}
+	}
+	s := mcp.NewServer(&mcp.Implementation{Name: "testserver", Version: "1.2.3"}, opts)
 	var calls atomic.Int64
 	s.AddReceivingMiddleware(func(next mcp.MethodHandler) mcp.MethodHandler {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
@@ -162,6 +170,23 @@ func newServer(modes map[string]string, crashAfter int64) *mcp.Server {
 	})
 	mcp.AddTool(s, &mcp.Tool{Name: "sum", Description: "adds two numbers"}, func(_ context.Context, _ *mcp.CallToolRequest, in sumIn) (*mcp.CallToolResult, sumOut, error) {
 		return nil, sumOut{Sum: in.A + in.B}, nil
+	})
+	// The 2026-07-28 way to ask the user (an input-required result, then
+	// the call again with the answer); the go-sdk turns it into an
+	// elicitation/create request for a client on an older protocol.
+	mcp.AddTool(s, &mcp.Tool{Name: "confirm", Description: "asks the user to confirm"}, func(_ context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
+		resp, ok := req.Params.InputResponses["ok"]
+		if !ok {
+			return &mcp.CallToolResult{InputRequests: mcp.InputRequestMap{"ok": &mcp.ElicitParams{
+				Message:         "proceed?",
+				RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{"yes": map[string]any{"type": "boolean"}}},
+			}}}, nil, nil
+		}
+		er, ok := resp.(*mcp.ElicitResult)
+		if !ok {
+			return nil, nil, fmt.Errorf("unexpected answer %T", resp)
+		}
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: fmt.Sprint(er.Action, " ", er.Content["yes"])}}}, nil, nil
 	})
 	mcp.AddTool(s, &mcp.Tool{Name: "fail", Description: "always fails"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
 		return nil, nil, fmt.Errorf("failing on purpose")
