@@ -62,6 +62,7 @@ func checkConfirmations(awaiting []string, conf map[string]string) error {
 		}
 	}
 	if len(missing) > 0 {
+		//lint:ignore ST1005 the API's own wording, which clients match
 		return fmt.Errorf("Missing tool confirmations for tool_call_id(s): %s", joinIDs(missing))
 	}
 	return nil

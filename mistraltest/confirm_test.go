@@ -47,7 +47,7 @@ func TestPendingCallAnsweredByConfirmation(t *testing.T) {
 		t.Fatalf("confirmation of an unknown call: %v", err)
 	}
 	// Confirmations alone, without inputs, are an append.
-	resp, err = c.AppendConversation(ctx, id, &mistral.AppendRequest{ToolConfirmations: []mistral.ToolCallConfirmation{{ToolCallID: call.ToolCallID, Confirmation: "deny"}}})
+	_, err = c.AppendConversation(ctx, id, &mistral.AppendRequest{ToolConfirmations: []mistral.ToolCallConfirmation{{ToolCallID: call.ToolCallID, Confirmation: "deny"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package run_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func TestRedaction(t *testing.T) {
 		for _, sp := range rec.Ended() {
 			seen += " " + sp.Status().Description
 			for _, kv := range sp.Attributes() {
-				seen += " " + kv.Value.Emit()
+				seen += " " + fmt.Sprint(kv.Value.AsInterface())
 			}
 		}
 		for _, secret := range []string{key, "wJalrXUtnFEMI"} {
