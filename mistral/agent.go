@@ -70,7 +70,19 @@ type UpdateAgentRequest struct {
 	Metadata       map[string]any  `json:"metadata,omitempty"`
 }
 
-// ListAgentsParams pages through agents.
+// ListAgentsPageParams picks a page of [Client.ListAgentsPage].
+type ListAgentsPageParams struct {
+	PageSize  int    // 0: the API's default (20)
+	PageToken string // "": the first page; else a page's NextPageToken
+}
+
+// AgentPage is one page of agents.
+type AgentPage struct {
+	Agents        []Agent `json:"data"`
+	NextPageToken string  `json:"next_page_token,omitempty"` // "" on the last page
+}
+
+// ListAgentsParams pages through agents (the deprecated listing).
 type ListAgentsParams struct {
 	Page     int // from 0
 	PageSize int // 0: the API's default

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/mcprun/mcprun/internal/loopback"
+	"github.com/mcprun/mcprun/internal/version"
 )
 
 // DefaultServerURL is the Mistral API.
@@ -72,7 +73,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		backoffMin: cmp.Or(o.backoffMin, 500*time.Millisecond),
 		backoffMax: cmp.Or(o.backoffMax, 30*time.Second),
 		maxEvent:   cmp.Or(o.maxEvent, 16<<20),
-		userAgent:  cmp.Or(o.userAgent, "mcprun-go"),
+		userAgent:  cmp.Or(o.userAgent, version.UserAgent()),
 		log:        o.log,
 		sleep:      sleepCtx,
 

@@ -150,7 +150,8 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithUserAgent sets the User-Agent header (default "mcprun-go").
+// WithUserAgent sets the User-Agent header (default "mcprun/VERSION (go;
+// OS/ARCH)", the version from the build information).
 func WithUserAgent(ua string) Option {
 	return func(o *options) error {
 		if ua == "" {

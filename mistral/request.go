@@ -178,7 +178,7 @@ func (c *Conversation) UnmarshalJSON(data []byte) error {
 
 // CompletionArgs tunes the model's sampling and output.
 type CompletionArgs struct {
-	Stop             []string        `json:"stop,omitempty"`
+	Stop             Stop            `json:"stop,omitempty"`
 	PresencePenalty  *float64        `json:"presence_penalty,omitempty"`
 	FrequencyPenalty *float64        `json:"frequency_penalty,omitempty"`
 	Temperature      *float64        `json:"temperature,omitempty"`
@@ -300,5 +300,29 @@ func (t *Tool) UnmarshalJSON(data []byte) error {
 		return nil
 	}
 	t.Raw = append(json.RawMessage(nil), bytes.TrimSpace(data)...)
+	return nil
+}
+
+// Stop is completion_args.stop: the API takes and returns a string or a
+// list of strings (an agent created elsewhere may have either); it is read
+// from both and written as a list.
+type Stop []string
+
+// UnmarshalJSON reads a string, a list of strings, or null.
+func (s *Stop) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		*s = nil
+		return nil
+	}
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*s = Stop{one}
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err != nil {
+		return fmt.Errorf("mistral: completion_args.stop: want a string or a list of strings: %w", err)
+	}
+	*s = list
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -62,6 +64,45 @@ func (s *Server) listAgents(w http.ResponseWriter, r *http.Request, _ []byte) {
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b map[string]any) int { return a["created_at"].(time.Time).Compare(b["created_at"].(time.Time)) })
 	writeJSON(w, http.StatusOK, out)
+}
+
+// listAgentPages is GET /v1/agents/pages, the current listing: page_size
+// (default 20) agents from the opaque page_token on, oldest first, and the
+// next page's token while there are more.
+func (s *Server) listAgentPages(w http.ResponseWriter, r *http.Request, _ []byte) {
+	size, start := 20, 0
+	if v := r.URL.Query().Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			writeError(w, http.StatusUnprocessableEntity, "page_size must be an integer from 1 to 1000", "invalid_request_error", "")
+			return
+		}
+		size = n
+	}
+	if v := r.URL.Query().Get("page_token"); v != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(v, "after-"))
+		if err != nil || !strings.HasPrefix(v, "after-") || n < 0 {
+			writeError(w, http.StatusBadRequest, "invalid page_token", "invalid_request_error", "")
+			return
+		}
+		start = n
+	}
+	s.mu.Lock()
+	all := make([]map[string]any, 0, len(s.agents))
+	for _, a := range s.agents {
+		all = append(all, cloneMap(a))
+	}
+	s.mu.Unlock()
+	slices.SortFunc(all, func(a, b map[string]any) int { return a["created_at"].(time.Time).Compare(b["created_at"].(time.Time)) })
+	page := map[string]any{"object": "list", "data": []map[string]any{}}
+	if start < len(all) {
+		end := min(start+size, len(all))
+		page["data"] = all[start:end]
+		if end < len(all) {
+			page["next_page_token"] = "after-" + strconv.Itoa(end)
+		}
+	}
+	writeJSON(w, http.StatusOK, page)
 }
 
 func (s *Server) updateAgent(w http.ResponseWriter, r *http.Request, body []byte) {

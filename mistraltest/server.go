@@ -212,6 +212,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v1/conversations/{id}/messages", s.auth(s.getMessages))
 	m.HandleFunc("POST /v1/agents", s.auth(s.createAgent))
 	m.HandleFunc("GET /v1/agents", s.auth(s.listAgents))
+	m.HandleFunc("GET /v1/agents/pages", s.auth(s.listAgentPages))
 	m.HandleFunc("GET /v1/agents/{id}", s.auth(s.getAgent))
 	m.HandleFunc("PATCH /v1/agents/{id}", s.auth(s.updateAgent))
 	m.HandleFunc("GET /v1/files/{id}", s.auth(s.getFile))

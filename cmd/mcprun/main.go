@@ -17,8 +17,6 @@
 package main
 
 import (
-	"github.com/mcprun/mcprun/internal/redact"
-
 	"bufio"
 	"context"
 	"errors"
@@ -26,10 +24,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 
 	"golang.org/x/term"
 
+	"github.com/mcprun/mcprun/internal/redact"
+	"github.com/mcprun/mcprun/internal/version"
 	"github.com/mcprun/mcprun/mcpclient/oauth"
 )
 
@@ -102,7 +103,8 @@ Usage:
 Environment: MISTRAL_API_KEY (API key), MISTRAL_SERVER_URL (API base URL); TEMPORAL_ADDRESS and
 TEMPORAL_NAMESPACE for durable runs (worker, attach, cancel, run --temporal: handed to the
 mcprun-temporal binary).
-Run 'mcprun help COMMAND' (or 'mcprun COMMAND --help') for a command's flags and an example.
+Run 'mcprun help COMMAND' (or 'mcprun COMMAND --help') for a command's flags and an example;
+'mcprun --version' for the version.
 `
 
 // errUsage means the error was already explained with the usage text.
@@ -146,6 +148,9 @@ func (a *app) main(ctx context.Context, args []string) int {
 		err = a.mockServerCmd(ctx, rest)
 	case "help":
 		return a.helpCmd(ctx, rest)
+	case "version", "--version", "-version":
+		fmt.Fprintf(a.stdout, "mcprun %s (%s %s/%s)\n", version.Version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return 0
 	case "-h", "-help", "--help":
 		fmt.Fprint(a.stdout, usage)
 		return 0
