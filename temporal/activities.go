@@ -73,6 +73,11 @@ func (a *activities) Turn(ctx context.Context, in turnInput) (*run.TurnOutput, e
 			return a.restart(ctx, t, h, first)
 		}
 	}
+	// Each streamed event is a heartbeat; so is a tick while the model
+	// thinks before its first token (the client's idle timeout bounds a
+	// stream that stalls).
+	stop := a.heartbeat(ctx)
+	defer stop()
 	emit := func(mistral.Event) bool {
 		activity.RecordHeartbeat(ctx)
 		return ctx.Err() == nil
