@@ -36,7 +36,7 @@ func TestCLI(t *testing.T) {
 		"--temporal", addr, "--task-queue", "cli", "--stdio", buildMCP(t)+" "+dir+"/log "+dir+"/hold")
 	env := map[string]string{"TEMPORAL_ADDRESS": addr}
 
-	code, out, errOut := cli(t, env, "run", "--task-queue", "cli", "--model", "m", "go")
+	code, out, errOut := cli(t, env, "run", "--task-queue", "cli", "--model", "m", "--stream", "go")
 	if code != 0 || out != "answer: quick done\n" || !strings.Contains(errOut, "→ quick") || !strings.Contains(errOut, "← quick: quick done") {
 		t.Fatalf("run: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
@@ -45,9 +45,9 @@ func TestCLI(t *testing.T) {
 	if code != 0 || id == "" || strings.Contains(id, " ") {
 		t.Fatalf("run --detach: exit %d, stdout %q", code, out)
 	}
-	code, out, _ = cli(t, env, "attach", id)
-	if code != 0 || out != "answer: quick done\n" {
-		t.Fatalf("attach: exit %d, stdout %q", code, out)
+	code, out, errOut = cli(t, env, "attach", id)
+	if code != 0 || out != "answer: quick done\n" || errOut != "" {
+		t.Fatalf("attach: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	if code, _, errOut = cli(t, env, "cancel", "no-such-run"); code != 1 || strings.Count(errOut, "\n") != 1 {
 		t.Fatalf("cancel of an unknown run: exit %d, stderr %q", code, errOut)

@@ -285,6 +285,7 @@ func (a *app) runCmd(ctx context.Context, args []string) error {
 		conversation            string
 		maxTurns                int
 		contOnErr, detach, js   bool
+		stream                  bool
 	)
 	fs := a.flagSet("run", "[flags] PROMPT")
 	conn.register(fs, a.getenv)
@@ -296,6 +297,7 @@ func (a *app) runCmd(ctx context.Context, args []string) error {
 	fs.BoolVar(&contOnErr, "continue-on-error", true, "send a failing tool's error to the model instead of stopping")
 	fs.BoolVar(&detach, "detach", false, "print the run's workflow id and exit; mcprun-temporal attach ID follows it")
 	fs.BoolVar(&js, "json", false, "print the result as one JSON object")
+	fs.BoolVar(&stream, "stream", false, "print tool calls and results on stderr as they happen, as mcprun run --stream does")
 	fs.StringVar(&id, "id", "", "the workflow `ID` (default: Temporal chooses)")
 	if err := a.parse(fs, args); err != nil {
 		return err
@@ -326,12 +328,12 @@ func (a *app) runCmd(ctx context.Context, args []string) error {
 		fmt.Fprintln(a.stdout, wr.GetID())
 		return nil
 	}
-	return a.follow(ctx, tc, wr.GetID(), js)
+	return a.follow(ctx, tc, wr.GetID(), js, stream)
 }
 
 // follow prints a run's progress as mcprun run does (tool calls on
 // stderr), then its answer.
-func (a *app) follow(ctx context.Context, tc client.Client, id string, js bool) error {
+func (a *app) follow(ctx context.Context, tc client.Client, id string, js, stream bool) error {
 	type done struct {
 		res *run.Result
 		err error
@@ -356,6 +358,12 @@ func (a *app) follow(ctx context.Context, tc client.Client, id string, js bool) 
 				continue
 			}
 			seen = e.Seq
+			switch e.Kind {
+			case "tool.started", "tool.result":
+				if !stream {
+					continue
+				}
+			}
 			switch e.Kind {
 			case "tool.started":
 				fmt.Fprintf(a.stderr, "→ %s %s\n", e.Name, clip(e.Arguments, 200))
@@ -398,10 +406,11 @@ func (a *app) follow(ctx context.Context, tc client.Client, id string, js bool) 
 
 func (a *app) attachCmd(ctx context.Context, args []string) error {
 	var conn connFlags
-	var js bool
+	var js, stream bool
 	fs := a.flagSet("attach", "[flags] ID")
 	conn.register(fs, a.getenv)
 	fs.BoolVar(&js, "json", false, "print the result as one JSON object")
+	fs.BoolVar(&stream, "stream", false, "print tool calls and results on stderr as they happen")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -414,7 +423,7 @@ func (a *app) attachCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer tc.Close()
-	return a.follow(ctx, tc, fs.Arg(0), js)
+	return a.follow(ctx, tc, fs.Arg(0), js, stream)
 }
 
 func (a *app) cancelCmd(ctx context.Context, args []string) error {
