@@ -11,19 +11,6 @@ import (
 // (see [WithMCP]). An invalid MCPOption makes [New] fail.
 type MCPOption func(*mcpSource) error
 
-// Prefix puts p before the name of each of the client's tools (p + name, cut
-// to the 64 characters Mistral allows), so that two servers with a tool of
-// the same name can both be used. p must be 1 to 63 of [A-Za-z0-9_-].
-func Prefix(p string) MCPOption {
-	return func(s *mcpSource) error {
-		if p == "" || len(p) > 63 || !toolName.MatchString(p) {
-			return fmt.Errorf("run: Prefix %q: want 1 to 63 of [A-Za-z0-9_-]", p)
-		}
-		s.prefix = p
-		return nil
-	}
-}
-
 // Allow offers only the named tools (their MCP names) to the model. It needs
 // at least one name, and no name may be empty.
 func Allow(names ...string) MCPOption {
@@ -89,11 +76,12 @@ var errNilMCPOption = errors.New("run: nil MCPOption")
 
 // mcpSource is one registered MCP client and its filter.
 type mcpSource struct {
-	client *mcpclient.Client
-	prefix string
-	allow  map[string]bool
-	deny   map[string]bool
-	sem    chan struct{} // nil: no per-server bound
+	client    *mcpclient.Client
+	prefix    string // valid, unique among the Runner's sources (Prefix)
+	rawPrefix string // as given
+	allow     map[string]bool
+	deny      map[string]bool
+	sem       chan struct{} // nil: no per-server bound
 	// maxResult caps its results (MaxResultBytes); 0: the Runner's.
 	maxResult int
 	// Tools whose calls wait for a decision (RequireConfirmation,
@@ -118,9 +106,5 @@ func (s *mcpSource) offers(t mcpclient.Tool) bool {
 }
 
 func (s *mcpSource) exposedName(t mcpclient.Tool) string {
-	n := s.prefix + t.Name
-	if len(n) > 64 {
-		n = n[:64]
-	}
-	return n
+	return exposedName(s.prefix, t.Name)
 }

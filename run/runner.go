@@ -77,6 +77,7 @@ func New(client *mistral.Client, opts ...Option) (*Runner, error) {
 		return nil, err
 	}
 	c := &r.cfg
+	separatePrefixes(c.mcps)
 	switch {
 	case c.model != "" && c.agentID != "":
 		return nil, errors.New("run: set a model or an agent, not both")

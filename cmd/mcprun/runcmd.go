@@ -250,7 +250,7 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 		cleanups = append(cleanups, done, func() { c.Close() })
 		var mo []run.MCPOption
 		if f.prefixTools {
-			mo = append(mo, run.Prefix(toolPrefix(s.Name)))
+			mo = append(mo, run.Prefix(s.Name+"_")) // run makes any name a valid, unique prefix
 		}
 		if s.Allow != nil {
 			mo = append(mo, run.Allow(s.Allow...))
@@ -412,21 +412,6 @@ func (a *app) confirmer(trusted map[string]bool) func(context.Context, run.ToolC
 		}
 		return false, "the user declined"
 	}
-}
-
-// toolPrefix is a server's name as a tool name prefix: config files name
-// servers freely ("SQLite MCP", "github.com/…"), tool names may not.
-func toolPrefix(name string) string {
-	b := []byte(name)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			b[i] = '_'
-		}
-	}
-	if len(b) > 40 {
-		b = b[:40]
-	}
-	return string(b) + "_"
 }
 
 // serverWhy says why a server did not start, its stderr's tail included,
