@@ -30,7 +30,8 @@ import (
 // endpoint, a 401 from the MCP server, each with a DPoP-Nonce header) the
 // request is sent once more with a proof carrying it; later proofs to that
 // origin carry the latest nonce the origin sent. A server that asks again
-// for a nonce it was just given gets its error: no loop.
+// for a new nonce gets no third try: the token endpoint's refusal is the
+// handler's error, the MCP server's is [ErrDPoPNonceLoop].
 //
 // The key is an ECDSA P-256 key (ES256) made by [NewDPoP] and kept in
 // memory only: tokens stored by an earlier process were bound to another
@@ -149,8 +150,25 @@ func (t *dpopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.next.RoundTrip(r)
+	resp, err = t.next.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	if again := resp.Header.Get("DPoP-Nonce"); again != "" {
+		t.d.setNonce(origin, again)
+		if !t.tokenRequests && again != fresh && askedForNonce(resp) {
+			// Refused the nonce it just gave: a loop. An error, rather
+			// than a 401 that would send the client to log in again.
+			_ = resp.Body.Close()
+			return nil, fmt.Errorf("oauth: %s %s: %w", req.Method, redactURL(req.URL.String()), ErrDPoPNonceLoop)
+		}
+	}
+	return resp, nil
 }
+
+// ErrDPoPNonceLoop is returned (wrapped) by [DPoP.Transport] when a server
+// refuses the nonce it has just sent and asks for another.
+var ErrDPoPNonceLoop = errors.New("DPoP: the server asked for a new nonce again, refusing the one it had just given")
 
 // askedForNonce reports a use_dpop_nonce refusal: a 401 whose DPoP
 // challenge says so, or a 400 from a token endpoint (whose JSON error says

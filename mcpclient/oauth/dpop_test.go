@@ -1,11 +1,13 @@
 package oauth
 
 import (
+	"context"
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +17,9 @@ import (
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/oauth2"
+
+	"github.com/mcprun/mcprun/mcpclient"
 )
 
 // dpopVerifier checks DPoP proofs as a server does (RFC 9449 §4.3).
@@ -167,12 +172,11 @@ func TestDPoPNonceNoLoop(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
 	req.Header.Set("Authorization", "Bearer tok")
 	resp, err := (&http.Client{Transport: d.Transport(nil)}).Do(req)
-	if err != nil {
-		t.Fatal(err)
+	if err == nil {
+		resp.Body.Close()
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized || n != 2 {
-		t.Errorf("%s after %d requests, want 401 after 2", resp.Status, n)
+	if !errors.Is(err, ErrDPoPNonceLoop) || n != 2 {
+		t.Errorf("%v after %d requests, want ErrDPoPNonceLoop after 2", err, n)
 	}
 }
 
@@ -219,5 +223,42 @@ func TestDPoPTokenRequests(t *testing.T) {
 func TestWithDPoPNil(t *testing.T) {
 	if _, err := NewClientCredentialsHandler("https://mcp.example/", "id", WithClientSecret("s"), WithDPoP(nil)); err == nil || !strings.Contains(err.Error(), "nil DPoP") {
 		t.Errorf("WithDPoP(nil): %v", err)
+	}
+}
+
+type staticToken struct{}
+
+func (staticToken) TokenSource(context.Context) (oauth2.TokenSource, error) {
+	return oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "tok"}), nil
+}
+
+func (staticToken) Authorize(context.Context, *http.Request, *http.Response) error {
+	return errors.New("no login here")
+}
+
+// Through mcpclient, a server caught in a nonce loop is one clear error
+// naming it.
+func TestDPoPNonceLoopThroughClient(t *testing.T) {
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n++
+		w.Header().Set("WWW-Authenticate", `DPoP error="use_dpop_nonce"`)
+		w.Header().Set("DPoP-Nonce", fmt.Sprint("n", n))
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	d, _ := NewDPoP()
+	c, err := mcpclient.NewHTTP(srv.URL, mcpclient.WithName("looper"), mcpclient.WithHTTPTransport(mcpclient.Streamable),
+		mcpclient.WithReconnect(0), mcpclient.WithOAuthHandler(staticToken{}), mcpclient.WithRoundTripper(d.Transport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.Connect(ctxT(t))
+	if !errors.Is(err, ErrDPoPNonceLoop) || !strings.Contains(err.Error(), "looper") {
+		t.Errorf("Connect = %v, want ErrDPoPNonceLoop naming the server", err)
+	}
+	if n > 4 {
+		t.Errorf("%d requests: a loop", n)
 	}
 }
