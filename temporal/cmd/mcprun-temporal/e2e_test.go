@@ -271,3 +271,88 @@ func killDuringCall(t testing.TB, addr, mcpBin, q string) time.Duration {
 	}
 	return recovered
 }
+
+// Worker A is killed while the model answers the turn that carries a
+// tool's result, after the API took that result; worker B retries the turn
+// and reconciles it with the conversation's history: the result is never
+// appended twice.
+func TestWorkerKilledDuringModelTurn(t *testing.T) {
+	addr := tempServer(t)
+	dir := t.TempDir()
+	mcpBin := buildMCP(t)
+	logPath, hold := filepath.Join(dir, "calls.log"), filepath.Join(dir, "hold")
+	thinking := make(chan struct{}, 1)
+	held := false
+	ms := mistraltest.NewServer(func(ctx context.Context, turn *mistraltest.Turn) (*mistraltest.Reply, error) {
+		if len(turn.Results()) == 0 {
+			return &mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Call("quick", map[string]any{})}}, nil
+		}
+		if !held {
+			held = true
+			thinking <- struct{}{}
+			<-ctx.Done() // the worker died while the model thought
+			return &mistraltest.Reply{Status: 500, Consume: true}, nil
+		}
+		return &mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Text("done")}}, nil
+	})
+	defer ms.Close()
+	env := []string{"MISTRAL_SERVER_URL=" + ms.URL, "MISTRAL_API_KEY=test-key"}
+	args := []string{"--temporal", addr, "--task-queue", "turn-kill", "--stdio", mcpBin + " " + logPath + " " + hold, "--sticky-timeout", "1s"}
+	a := startWorker(t, env, args...)
+	tc, err := client.Dial(client.Options{HostPort: addr, Namespace: "default", Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	wr, err := temporal.Start(ctx, tc, temporal.RunInput{
+		Settings: run.Settings{Model: "m"}, Inputs: mistral.TextInputs("go"),
+		Policy: temporal.RunPolicy{TurnHeartbeat: 2 * time.Second},
+	}, client.StartWorkflowOptions{TaskQueue: "turn-kill"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-thinking:
+	case <-ctx.Done():
+		t.Fatal("the second turn never came")
+	}
+	startWorker(t, env, args...) // B
+	if err := a.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	a.Wait()
+	res, err := temporal.Wait(ctx, tc, wr.GetID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Text() != "done" {
+		t.Fatalf("answer %q", res.Text())
+	}
+	es, _ := ms.Conversation(res.ConversationID)
+	results := map[string]int{}
+	for _, e := range es {
+		if e.Type == "function.result" {
+			results[e.ToolCallID]++
+		}
+	}
+	if len(results) != 1 {
+		t.Fatalf("results %v", results)
+	}
+	for id, n := range results {
+		if n != 1 {
+			t.Fatalf("%s has %d function.result entries", id, n)
+		}
+	}
+	if n, _ := count(t, logPath, "start quick"); n != 1 {
+		t.Fatalf("quick ran %d times", n)
+	}
+	restarted := false
+	for _, r := range ms.Requests() {
+		restarted = restarted || strings.HasSuffix(r.Path, "/restart")
+	}
+	if !restarted {
+		t.Fatal("the taken, unanswered turn was not restarted from the history")
+	}
+}
