@@ -304,3 +304,18 @@ func TestTraceparent(t *testing.T) {
 		t.Error("a call without a span sent a traceparent")
 	}
 }
+
+// FuzzCheckToolHeaders: any inputSchema is judged without panicking.
+func FuzzCheckToolHeaders(f *testing.F) {
+	f.Add([]byte(`{"type":"object","properties":{"a":{"type":"string","x-mcp-header":"A"},"b":{"properties":{"c":{"type":"integer","x-mcp-header":"a"}}}}}`))
+	f.Add([]byte(`{"properties":{"a":{"x-mcp-header":7}}}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var v any
+		if json.Unmarshal(raw, &v) != nil {
+			return
+		}
+		if err := checkToolHeaders(v); err != nil && !errors.Is(err, ErrInvalidToolHeaders) {
+			t.Fatalf("error %v does not match ErrInvalidToolHeaders", err)
+		}
+	})
+}

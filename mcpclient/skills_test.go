@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -179,5 +180,26 @@ func FuzzCheckFrontmatter(f *testing.F) {
 	f.Add([]byte("---\nname: [\n---\n"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		_ = checkFrontmatter(body, map[string]any{"name": "pdf"})
+	})
+}
+
+// FuzzSkillEntry: any skills/list entry decodes or is refused without
+// panicking, and one that decodes passes the checks LoadSkill makes.
+func FuzzSkillEntry(f *testing.F) {
+	b, _ := json.Marshal(skillEntry())
+	f.Add(b)
+	f.Add([]byte(`{"uri":"skill://x/SKILL.md","frontmatter":{"name":"x","description":"d"},"resources":"dynamic"}`))
+	f.Add([]byte(`{"uri":"skill://x/SKILL.md","resources":[{"uri":"skill://x/SKILL.md","digest":"sha256:","size":-1}]}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		s, err := decodeSkill(raw)
+		if err != nil {
+			return
+		}
+		if err := s.check(); err != nil {
+			t.Fatalf("decoded entry fails its check: %v", err)
+		}
+		if _, err := json.Marshal(s); err != nil {
+			t.Fatalf("decoded entry does not encode: %v", err)
+		}
 	})
 }
