@@ -4,8 +4,13 @@ GO ?= go
 # Test peers (Node 22, MCP reference servers, conformance suite, staticcheck) live in .cache/.
 TOOLS_ENV := .cache/tools.env
 FUZZTIME ?= 10s
+# make mutate: gremlins, pinned, and the kill rate it must reach (percent of the
+# non-equivalent mutants the tests cover; scripts/mutate.sh says which).
+GREMLINS_VERSION := v0.6.0
+GREMLINS := .cache/bin/gremlins-$(GREMLINS_VERSION)
+MUTATE_TARGET ?= 90
 
-.PHONY: all build test unit fuzz lint conformance bench demo tools clean tempserver temporal-dev temporal-test temporal-lint temporal-bench
+.PHONY: all build test unit fuzz lint conformance bench demo tools clean tempserver temporal-dev temporal-test temporal-lint temporal-bench mutate
 
 all: build
 
@@ -84,6 +89,17 @@ bench: tools
 	$(GO) test -run '^$$' -bench 'CallTool|TurnOverhead|StreamDeltas' -benchmem -benchtime 1s ./mcpclient ./run | tee -a .cache/bench.txt
 	$(GO) test -run '^$$' -bench 'ParallelCalls|ConcurrentRuns|ConnectConcurrent' -benchtime 3x ./mcpclient ./run | tee -a .cache/bench.txt
 	$(MAKE) temporal-bench
+
+# A short mutation run (about half an hour on 2 cores) over the run loop, the mistral
+# client's retries and the OAuth flow: not part of `make test`, for CI's time.
+mutate: tools $(GREMLINS)
+	source $(TOOLS_ENV) && export PATH="$$MCPRUN_NPM_BIN:$$PATH" MCPRUN_NODE MCPRUN_NODE_MODULES && \
+	  GREMLINS=$(CURDIR)/$(GREMLINS) MUTATE_TARGET=$(MUTATE_TARGET) bash scripts/mutate.sh
+
+$(GREMLINS):
+	@mkdir -p .cache/bin
+	GOBIN=$(CURDIR)/.cache/gremlins $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@$(GREMLINS_VERSION)
+	mv .cache/gremlins/gremlins $@
 
 # The reference weather example through the CLI: against the real API when
 # MISTRAL_API_KEY is set, else against mistraltest (it says so first).
