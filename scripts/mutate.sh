@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make mutate: a short mutation run, with gremlins (github.com/go-gremlins/gremlins),
-# over the code whose every branch matters: the run loop (run/loop.go, agent.go, call.go),
+# over the code whose every branch matters: the run loop (run/steps.go, loop.go, agent.go),
 # the mistral client's request and retry logic (mistral/client.go) and the OAuth flow
 # (mcpclient/oauth/flow.go). Each mutant (a condition negated or its boundary moved, + and -
 # swapped, ++ and -- swapped, a sign dropped) is built and its package's tests run; a mutant the
@@ -12,7 +12,7 @@
 # MUTATE_TARGET percent (default 90). Results: .cache/mutate/<pkg>.json and .log.
 #
 # Environment: GREMLINS (the binary; `make mutate` installs a pinned one into .cache/bin),
-# MUTATE_TARGET, MUTATE_ONLY (some of the packages below, space-separated, to run just those).
+# MUTATE_TARGET, MUTATE_WORKERS (default 2), MUTATE_ONLY (some of the packages below, space-separated, to run just those).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -24,7 +24,7 @@ reports=()
 
 # package: the files to mutate (the package's other files are left alone).
 targets=(
-  "run: loop.go agent.go call.go"
+  "run: steps.go loop.go agent.go"
   "mistral: client.go"
   "mcpclient/oauth: flow.go"
 )
@@ -44,9 +44,9 @@ for t in "${targets[@]}"; do
   done
   name=${pkg//\//_}
   echo "mutate: $pkg ($files)"
-  # One worker: the tests of these packages start servers and processes, and
-  # share the machine; a generous timeout so that a slow run is not a kill.
-  "$gremlins" unleash --workers 1 --timeout-coefficient 4 \
+  # A generous timeout, so that a test run slowed by a busy machine is not
+  # counted as a kill.
+  "$gremlins" unleash --workers "${MUTATE_WORKERS:-2}" --timeout-coefficient 5 \
     -o "$out/$name.json" "${exclude[@]}" "./$pkg" >"$out/$name.log" 2>&1 ||
     { cat "$out/$name.log" >&2; exit 1; }
   reports+=("$pkg=$out/$name.json")
