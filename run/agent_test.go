@@ -3,6 +3,7 @@ package run_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"testing"
 
@@ -37,7 +38,9 @@ func TestAgentToolsUpdatedBeforeRun(t *testing.T) {
 	}
 	r := newRunner(t, s, run.WithAgent(agent.ID), run.WithFunctions(getLocation), run.WithOutput[WeatherResult]())
 	for range 3 {
-		if _, err := r.Run(ctx, mistral.TextInputs("where is John?")); err != nil {
+		// The scripted answer is not a WeatherResult: only the tools matter here.
+		var oe *run.OutputError
+		if _, err := r.Run(ctx, mistral.TextInputs("where is John?")); err != nil && !errors.As(err, &oe) {
 			t.Fatal(err)
 		}
 	}

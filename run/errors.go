@@ -66,8 +66,11 @@ func (e *MaxTurnsError) Error() string {
 // run's error wraps it and context.DeadlineExceeded.
 var ErrRunTimeout = errors.New("run: the run took longer than its timeout")
 
-// An OutputError reports a final answer that does not decode into the output
-// type. Text is the model's answer as it came.
+// An OutputError reports a final answer that is not the structured output
+// asked for: not JSON, not matching the output schema (Err is then a
+// [*SchemaViolation] naming the first violation; the run returns it with its
+// Result), or not decoding into [OutputAs]'s type. Text is the model's answer
+// as it came.
 type OutputError struct {
 	Text string
 	Err  error
@@ -76,7 +79,7 @@ type OutputError struct {
 // Error implements error.
 func (e *OutputError) Error() string {
 	t := trunc.Cut(e.Text, 200, "…")
-	return fmt.Sprintf("run: the answer does not decode as the output type: %v (answer: %q)", e.Err, t)
+	return fmt.Sprintf("run: the answer is not the structured output asked for: %v (answer: %q)", e.Err, t)
 }
 
 // Unwrap returns the underlying error, for errors.Is and errors.As.

@@ -174,6 +174,9 @@ func WithOutputSchema(name string, schema json.RawMessage) Option {
 		if !json.Valid(schema) {
 			return errors.New("run: output schema is not valid JSON")
 		}
+		if _, err := resolveSchema(schema); err != nil {
+			return err
+		}
 		c.output = mistral.JSONSchemaFormat(schemaName(name), schema, true)
 		return nil
 	}

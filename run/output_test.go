@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/mcprun/mcprun/mistral"
@@ -103,11 +104,13 @@ func TestStructuredOutputMismatch(t *testing.T) {
 		s := mistraltest.NewServer(mistraltest.Sequence(mistraltest.Respond(mistraltest.Text(answer))))
 		res, err := newRunner(t, s, run.WithModel("m"), run.WithOutput[WeatherResult]()).Run(context.Background(), mistral.TextInputs("x"))
 		s.Close()
-		if err != nil {
-			t.Fatal(err)
+		// The run checks the answer against the schema: it fails, naming
+		// the violation, with its Result.
+		var oe *run.OutputError
+		if !errors.As(err, &oe) || oe.Text != answer || res == nil || res.Text() != answer {
+			t.Fatalf("%q: run err %v", answer, err)
 		}
 		_, err = run.OutputAs[WeatherResult](res)
-		var oe *run.OutputError
 		if !errors.As(err, &oe) || oe.Text != answer {
 			t.Fatalf("%q: err %v", answer, err)
 		}
@@ -162,5 +165,32 @@ func TestDownloadFiles(t *testing.T) {
 	}
 	if len(res.Files) != 1 || string(res.Files[0].Data) != "\x89PNG cat" {
 		t.Fatalf("files %+v", res.Files)
+	}
+}
+
+// The run names the first violation of the schema.
+func TestStructuredOutputViolationNamed(t *testing.T) {
+	schema := json.RawMessage(`{"type":"object","properties":{"city":{"type":"string"},"population":{"type":"integer","minimum":0}},"required":["city","population"],"additionalProperties":false}`)
+	for answer, want := range map[string]string{
+		`{"city":"Paris"}`:                      "population",
+		`{"city":"Paris","population":-3}`:      "minimum",
+		`{"city":"Paris","population":1,"x":1}`: "additional",
+		`Paris, about 2 million`:                "not JSON",
+	} {
+		s := mistraltest.NewServer(mistraltest.Sequence(mistraltest.Respond(mistraltest.Text(answer))))
+		res, err := newRunner(t, s, run.WithModel("m"), run.WithOutputSchema("city", schema)).Run(context.Background(), mistral.TextInputs("x"))
+		s.Close()
+		var oe *run.OutputError
+		if !errors.As(err, &oe) || !strings.Contains(err.Error(), want) || res == nil || res.ConversationID == "" {
+			t.Errorf("%s: %v", answer, err)
+		}
+	}
+	s := mistraltest.NewServer(mistraltest.Sequence(mistraltest.Respond(mistraltest.Text(`{"city":"Paris","population":2102650}`))))
+	defer s.Close()
+	if _, err := newRunner(t, s, run.WithModel("m"), run.WithOutputSchema("city", schema)).Run(context.Background(), mistral.TextInputs("x")); err != nil {
+		t.Fatalf("a valid answer: %v", err)
+	}
+	if _, err := run.New(newClient(t, s), run.WithModel("m"), run.WithOutputSchema("bad", json.RawMessage(`{"$ref":"#/$defs/missing"}`))); err == nil {
+		t.Fatal("an invalid schema was accepted")
 	}
 }

@@ -41,7 +41,8 @@ func ExampleResult_Text() {
 
 // Structured output: WithOutput declares the type, OutputAs decodes the
 // answer (the text Result.Text returns) into it. An answer that does not fit
-// is an *OutputError holding the text.
+// the schema fails the run with an *OutputError holding the text (and the
+// Result is still there).
 func ExampleOutputAs() {
 	type City struct {
 		Name       string `json:"name"`
@@ -60,14 +61,17 @@ func ExampleOutputAs() {
 	defer r.Close()
 	for range answers {
 		res, err := r.Run(context.Background(), mistral.TextInputs("The largest city of France?"))
-		if err != nil {
-			log.Fatal(err)
-		}
-		city, err := run.OutputAs[City](res)
 		var oe *run.OutputError
 		if errors.As(err, &oe) {
 			fmt.Printf("not a City: %q\n", oe.Text)
 			continue
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		city, err := run.OutputAs[City](res)
+		if err != nil {
+			log.Fatal(err)
 		}
 		fmt.Printf("%+v\n", city)
 	}

@@ -314,7 +314,7 @@ func runLoop(ctx context.Context, s Settings, st Steps, res *Result, inputs mist
 		pending = calls
 		if len(calls) == 0 {
 			res.Files = collectFiles(res.OutputEntries)
-			return nil
+			return checkOutput(s.Output, res)
 		}
 		if res.Turns >= maxTurns {
 			// The calls are not run: they stay pending, for a resume with a

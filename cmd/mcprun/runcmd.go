@@ -133,6 +133,18 @@ func (a *app) execRunWith(ctx context.Context, f *runFlags, prompt string, extra
 		if errors.As(err, &de) {
 			return a.saveDeferral(f, res, de)
 		}
+		var oe *run.OutputError
+		if errors.As(err, &oe) && res != nil {
+			// The run finished, with an answer that is not the structured
+			// output asked for: the answer is kept (stdout, or --json's
+			// partial result), the error is the one line on stderr.
+			if f.jsonOut {
+				a.printPartialJSON(res, err)
+			} else if !f.stream {
+				fmt.Fprintln(a.stdout, res.Text())
+			}
+			return err
+		}
 		a.reportStopped(ctx, f, f.flagArgs, res, err)
 		return err
 	}
