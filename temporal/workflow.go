@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -53,9 +54,15 @@ type wf struct {
 	seq      int
 	deferral *run.Deferral // the calls waiting for an approval
 	approval *Approval
+	executed map[string]string // results of calls that ran before a deferral
 }
 
+// maxEventText bounds an event's arguments and text: the query answers
+// the last maxEvents of them at once.
+const maxEventText = 1 << 10
+
 func (w *wf) event(e ProgressEvent) {
+	e.Arguments, e.Text = clip(e.Arguments), clip(e.Text)
 	w.seq++
 	e.Seq = w.seq
 	w.prog.Events = append(w.prog.Events, e)
@@ -139,6 +146,10 @@ func (w *wf) run(ctx workflow.Context) (*Outcome, error) {
 			}
 			if err := workflow.Await(ctx, func() bool { return w.approval != nil }); err != nil {
 				w.deferral, w.prog.Deferral = nil, nil
+				w.executed = map[string]string{}
+				for _, ex := range de.Deferral.Executed {
+					w.executed[ex.ToolCallID] = ex.Result // they ran: their results, not "cancelled"
+				}
 				return w.cancelled(ctx, all), nil
 			}
 			decisions := w.approval.Decisions
@@ -180,7 +191,11 @@ func (w *wf) cancelled(ctx workflow.Context, res *run.Result) *Outcome {
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
 		results := make([]mistral.Entry, len(res.Pending))
 		for i, c := range res.Pending {
-			results[i] = mistral.NewFunctionResult(c.ToolCallID, cancelledResult)
+			text, ran := w.executed[c.ToolCallID]
+			if !ran {
+				text = cancelledResult
+			}
+			results[i] = mistral.NewFunctionResult(c.ToolCallID, text)
 		}
 		t := &run.Turn{Number: res.Turns + 1, ConversationID: res.ConversationID, Append: &mistral.AppendRequest{Inputs: mistral.EntryInputs(results...), Store: w.in.Settings.Store}}
 		var out run.TurnOutput
@@ -362,11 +377,27 @@ func unwrapActivity(err error) error {
 	if errors.As(err, &ae) {
 		if cause := errors.Unwrap(ae); cause != nil {
 			var te *temporal.TimeoutError
-			if errors.As(cause, &te) {
+			var app *temporal.ApplicationError
+			switch {
+			case errors.As(cause, &te):
 				return fmt.Errorf("the worker running it stopped responding (%s timeout)", te.TimeoutType())
+			case errors.As(cause, &app):
+				return errors.New(app.Message()) // without Temporal's type and retry notes
 			}
 			return cause
 		}
 	}
 	return err
+}
+
+func clip(s string) string {
+	if len(s) <= maxEventText {
+		return s
+	}
+	for i := maxEventText; i > maxEventText-4; i-- {
+		if utf8.RuneStart(s[i]) {
+			return s[:i] + "…"
+		}
+	}
+	return s[:maxEventText] + "…"
 }

@@ -229,12 +229,16 @@ func (u *updateCB) Complete(success any, err error) {
 	}
 }
 
-// Cancelling a run that waits answers its pending calls as cancelled.
+// Cancelling a run that waits answers its pending calls as cancelled; a
+// call of the turn that ran gets its real result.
 func TestCancelAnswersPendingCalls(t *testing.T) {
-	s := mistraltest.NewServer(callThenAnswer)
+	s := mistraltest.NewServer(func(ctx context.Context, t *mistraltest.Turn) (*mistraltest.Reply, error) {
+		return &mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Call("add", AddIn{A: 1, B: 2}), mistraltest.Call("echo", map[string]string{"s": "x"})}}, nil
+	})
 	defer s.Close()
 	var c counted
-	env := newEnv(t, newRunner(t, s, run.WithFunctions(c.fn().RequireConfirmation())))
+	echo := run.MustFunc("echo", "Echoes.", func(ctx context.Context, in map[string]string) (string, error) { return "echoed " + in["s"], nil })
+	env := newEnv(t, newRunner(t, s, run.WithFunctions(c.fn().RequireConfirmation(), echo)))
 	env.RegisterDelayedCallback(env.CancelWorkflow, time.Minute)
 	env.ExecuteWorkflow(temporal.WorkflowName, temporal.RunInput{Settings: run.Settings{Model: "m"}, Inputs: mistral.TextInputs("1+2?")})
 	out := outcome(t, env)
@@ -248,7 +252,7 @@ func TestCancelAnswersPendingCalls(t *testing.T) {
 			got = append(got, e.Result)
 		}
 	}
-	if len(got) != 1 || !strings.HasPrefix(got[0], "Cancelled") {
+	if len(got) != 2 || !strings.HasPrefix(got[0], "Cancelled") || got[1] != "echoed x" {
 		t.Fatalf("results in the conversation: %q", got)
 	}
 }
