@@ -54,6 +54,9 @@ type options struct {
 	callTimeout    time.Duration
 	progress       func(ProgressEvent)
 	progressCap    time.Duration // WithResetTimeoutOnProgress; 0: off
+	pins           PinStore      // WithToolPins; nil: off
+	pinsStrict     bool
+	pinChanged     func(ToolChange)
 	toolsChanged   func([]Tool)
 	//lint:ignore SA1019 sampling is deprecated in 2026-07-28 but servers still use it; the run loop answers it.
 	sampling    func(context.Context, *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error)

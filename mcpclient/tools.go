@@ -192,6 +192,11 @@ func (c *Client) toolSet(ctx context.Context) (*toolSet, error) {
 		return nil, err
 	}
 	ts = c.buildToolSet(raw)
+	if c.opts.pins != nil {
+		if err := c.checkPins(ctx, ts); err != nil {
+			return nil, err
+		}
+	}
 	c.toolsMu.Lock()
 	if c.toolsGen == gen {
 		c.tools = ts

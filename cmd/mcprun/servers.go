@@ -28,6 +28,7 @@ type serverFlags struct {
 	inputs           listFlag
 	callTimeout      time.Duration
 	shutdownGrace    time.Duration
+	toolPins         string // --tool-pins: warn, strict or off
 	dropped          []mcpconfig.Dropped // the config file's entries that will not start
 }
 
@@ -39,6 +40,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.configFormat, "config-format", "", "read --config as this `FORMAT` instead of guessing from its name and shape ("+formatList()+")")
 	fs.Var(&f.inputs, "input", "a VS Code input's value, `ID=VALUE` (asked on a terminal otherwise); repeatable")
 	fs.DurationVar(&f.callTimeout, "tool-timeout", 60*time.Second, "bound on each MCP tool call")
+	fs.StringVar(&f.toolPins, "tool-pins", "warn", "`MODE` for tools whose description or schema changed since first used (pinned in $XDG_STATE_HOME/mcprun/tool-pins.json): warn (and pin the new one), strict (refuse the tool until its pin is removed), off")
 	fs.DurationVar(&f.shutdownGrace, "shutdown-grace", 2*time.Second, "at exit, how long a stdio server gets after its stdin closes, and again after SIGTERM, before it is killed")
 }
 
@@ -117,6 +119,11 @@ func (a *app) client(ctx context.Context, f *serverFlags, s mcpconfig.Server, op
 		timeout = s.Timeout
 	}
 	opts = append([]mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(timeout)}, opts...)
+	pins, err := a.pinOptions(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts = append(opts, pins...)
 	if s.ResetTimeoutOnProgress {
 		limit := s.MaxTotalTimeout
 		if limit == 0 {

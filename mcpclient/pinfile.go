@@ -1,0 +1,105 @@
+package mcpclient
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/mcprun/mcprun/internal/filelock"
+)
+
+// maxPinFile bounds the pin file read: pins are ~250 bytes a tool.
+const maxPinFile = 64 << 20
+
+// A FilePinStore keeps tool pins in one JSON file, {"server": {"tool":
+// pin}}, written 0600 (its folder 0700) by replacing it whole, under a lock
+// file beside it so that two processes never lose each other's pins.
+type FilePinStore struct {
+	path string
+}
+
+// NewFilePinStore returns a store in the file at path (created when the
+// first pins are saved). path must not be empty.
+func NewFilePinStore(path string) (*FilePinStore, error) {
+	if path == "" {
+		return nil, errors.New("mcpclient: NewFilePinStore: empty path")
+	}
+	return &FilePinStore{path: path}, nil
+}
+
+// Path returns the file's path.
+func (s *FilePinStore) Path() string { return s.path }
+
+// LoadPins implements [PinStore].
+func (s *FilePinStore) LoadPins(ctx context.Context, server string) (map[string]ToolPin, error) {
+	all, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	return all[server], nil
+}
+
+// SavePins implements [PinStore].
+func (s *FilePinStore) SavePins(ctx context.Context, server string, pins map[string]ToolPin) error {
+	unlock, err := filelock.Lock(ctx, s.path+".lock")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	all, err := s.read()
+	if err != nil {
+		return err
+	}
+	if all == nil {
+		all = map[string]map[string]ToolPin{}
+	}
+	all[server] = pins
+	b, err := json.MarshalIndent(all, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".pins-*")
+	if err != nil {
+		return fmt.Errorf("tool pins: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("tool pins: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("tool pins: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), s.path); err != nil {
+		return fmt.Errorf("tool pins: %w", err)
+	}
+	return nil
+}
+
+func (s *FilePinStore) read() (map[string]map[string]ToolPin, error) {
+	f, err := os.Open(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tool pins: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxPinFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("tool pins: %w", err)
+	}
+	if len(b) > maxPinFile {
+		return nil, fmt.Errorf("tool pins %s: over %d bytes", s.path, maxPinFile)
+	}
+	var all map[string]map[string]ToolPin
+	if err := json.Unmarshal(b, &all); err != nil {
+		return nil, fmt.Errorf("tool pins %s: %w", s.path, err)
+	}
+	return all, nil
+}
