@@ -28,7 +28,7 @@ type serverFlags struct {
 	inputs           listFlag
 	callTimeout      time.Duration
 	shutdownGrace    time.Duration
-	toolPins         string // --tool-pins: warn, strict or off
+	toolPins         string              // --tool-pins: warn, strict or off
 	dropped          []mcpconfig.Dropped // the config file's entries that will not start
 }
 
