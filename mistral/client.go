@@ -38,6 +38,7 @@ type Client struct {
 	backoffMin       time.Duration
 	backoffMax       time.Duration
 	maxEvent         int
+	maxAnswer        int64
 	userAgent        string
 	log              *slog.Logger
 	// sleep waits between retries; tests replace it to see the waits.
@@ -73,6 +74,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		backoffMin: cmp.Or(o.backoffMin, 500*time.Millisecond),
 		backoffMax: cmp.Or(o.backoffMax, 30*time.Second),
 		maxEvent:   cmp.Or(o.maxEvent, 16<<20),
+		maxAnswer:  cmp.Or(o.maxAnswer, DefaultMaxAnswerSize),
 		userAgent:  cmp.Or(o.userAgent, version.UserAgent()),
 		log:        o.log,
 		sleep:      sleepCtx,
@@ -311,16 +313,80 @@ func (c *Client) call(ctx context.Context, rq request, out any) error {
 	defer resp.Body.Close()
 	// Read whole into a pooled buffer and decoded in place: a json.Decoder
 	// would grow a buffer of its own for every answer.
+	// The answer is bounded (WithMaxAnswerSize): one known to be larger is
+	// refused unread, one that turns out larger when read too.
+	if resp.ContentLength > c.maxAnswer {
+		return c.answerTooLarge(rq)
+	}
 	buf := answerBuffers.Get().(*bytes.Buffer)
 	defer putAnswerBuffer(buf)
 	buf.Reset()
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
+	data, err := readAnswer(resp.Body, resp.ContentLength, buf, c.maxAnswer)
+	if errors.Is(err, ErrAnswerTooLarge) {
+		return c.answerTooLarge(rq)
+	}
+	if err != nil {
 		return fmt.Errorf("mistral: reading %s %s answer: %w", rq.method, rq.path, err)
 	}
-	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
+	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("mistral: decoding %s %s answer: %w", rq.method, rq.path, err)
 	}
 	return nil
+}
+
+func (c *Client) answerTooLarge(rq request) error {
+	return fmt.Errorf("%w: the answer to %s %s is larger than %d bytes (WithMaxAnswerSize)", ErrAnswerTooLarge, rq.method, rq.path, c.maxAnswer)
+}
+
+// smallAnswer is how much of an answer of unknown length is read into the
+// pooled buffer; past it, the rest is read in chunks.
+const smallAnswer = 1 << 20
+
+// readAnswer reads a whole answer of at most max bytes. An answer of
+// known length is read into buf, grown once; one of unknown length (the
+// API's are chunked) into buf up to smallAnswer, then in chunks joined once
+// at the end: growing a buffer by doubling would hold up to three times
+// the answer while it grows, and twice the bound for an answer it refuses.
+func readAnswer(r io.Reader, length int64, buf *bytes.Buffer, max int64) ([]byte, error) {
+	if length >= 0 {
+		buf.Grow(int(length) + bytes.MinRead)
+		if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
+			return nil, err
+		}
+		if int64(buf.Len()) > max {
+			return nil, ErrAnswerTooLarge
+		}
+		return buf.Bytes(), nil
+	}
+	n, err := buf.ReadFrom(io.LimitReader(r, min(smallAnswer, max+1)))
+	if err != nil {
+		return nil, err
+	}
+	if n > max {
+		return nil, ErrAnswerTooLarge
+	}
+	if n < smallAnswer {
+		return buf.Bytes(), nil
+	}
+	chunks := [][]byte{bytes.Clone(buf.Bytes())}
+	total := n
+	for {
+		chunk := make([]byte, min(4<<20, max+1-total+1))
+		k, err := io.ReadFull(r, chunk)
+		total += int64(k)
+		if total > max {
+			return nil, ErrAnswerTooLarge
+		}
+		if k > 0 {
+			chunks = append(chunks, chunk[:k])
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return bytes.Join(chunks, nil), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // answerBuffers holds the buffers answers are read into. Decoding copies

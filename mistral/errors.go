@@ -128,3 +128,7 @@ func jsonText(raw json.RawMessage) string {
 func oneLine(s string, max int) string {
 	return trunc.Cut(strings.Join(strings.Fields(s), " "), max, "…")
 }
+
+// ErrAnswerTooLarge is a non-streamed answer over the client's bound
+// (WithMaxAnswerSize). It is not retried.
+var ErrAnswerTooLarge = errors.New("mistral: answer too large")

@@ -25,6 +25,7 @@ type options struct {
 	backoffMin time.Duration
 	backoffMax time.Duration
 	maxEvent   int
+	maxAnswer  int64
 	userAgent  string
 	log        *slog.Logger
 
@@ -170,6 +171,26 @@ func WithMaxEventSize(n int) Option {
 			return fmt.Errorf("WithMaxEventSize: size must be positive, got %d", n)
 		}
 		o.maxEvent = n
+		return nil
+	}
+}
+
+// DefaultMaxAnswerSize bounds a non-streamed answer: a conversation's
+// answer is kilobytes, and a few megabytes with documents or long tool
+// results; 64 MiB leaves room for those while keeping a runaway answer from
+// taking the process's memory (reading and decoding one takes about three
+// times its size).
+const DefaultMaxAnswerSize = 64 << 20
+
+// WithMaxAnswerSize caps a non-streamed answer, in bytes (default
+// [DefaultMaxAnswerSize]); a larger one fails the call with
+// [ErrAnswerTooLarge], unread when its Content-Length says so.
+func WithMaxAnswerSize(n int64) Option {
+	return func(o *options) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxAnswerSize: size must be positive, got %d", n)
+		}
+		o.maxAnswer = n
 		return nil
 	}
 }
