@@ -62,3 +62,27 @@ func FuzzLineReader(f *testing.F) {
 }
 
 func bufioSmall(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 16) }
+
+// FuzzDecodeUsual checks the stdio transport's decoder without
+// encoding/json against its general path: whenever it takes a message,
+// the general path reads the same message.
+func FuzzDecodeUsual(f *testing.F) {
+	f.Add([]byte(`{"jsonrpc":"2.0","id":7,"result":{"content":[{"type":"text","text":"hello"}]}}`))
+	f.Add([]byte(`{"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":1}}`))
+	f.Add([]byte(`{"jsonrpc":"2.0","id":"a","method":"ping"}`))
+	f.Add([]byte(`{"jsonrpc":"2.0","id":-12,"result":{}, "id": 3}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		fast, ok := decodeUsual(line)
+		if !ok {
+			return
+		}
+		var d decoder
+		general, err := d.decodeGeneral(line)
+		if err != nil {
+			t.Fatalf("%s: taken without encoding/json, refused with it: %v", line, err)
+		}
+		if !sameMessage(fast, general) {
+			t.Fatalf("%s:\n%#v\n%#v", line, fast, general)
+		}
+	})
+}

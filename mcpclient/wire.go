@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+
+	"github.com/mcprun/mcprun/internal/jsonscan"
 )
 
 // This file reads and writes JSON-RPC messages for the stdio transport, in
@@ -61,6 +63,14 @@ func (d *decoder) decode(line []byte) ([]jsonrpc.Message, error) {
 }
 
 func (d *decoder) decodeOne(data []byte) (jsonrpc.Message, error) {
+	if m, ok := decodeUsual(data); ok {
+		return m, nil
+	}
+	return d.decodeGeneral(data)
+}
+
+// decodeGeneral decodes any message with encoding/json.
+func (d *decoder) decodeGeneral(data []byte) (jsonrpc.Message, error) {
 	d.w = wireMessage{}
 	w := &d.w
 	if err := json.Unmarshal(data, w); err != nil {
@@ -84,6 +94,103 @@ func (d *decoder) decodeOne(data []byte) (jsonrpc.Message, error) {
 		resp.Error = w.Error // never a typed nil
 	}
 	return resp, nil
+}
+
+// decodeUsual decodes, without encoding/json, the messages a server sends
+// most: a result, a request or a notification whose id is an integer or a
+// plain string, with exactly the standard members. Anything else (ok
+// false) takes decodeOne's general path.
+func decodeUsual(data []byte) (m jsonrpc.Message, ok bool) {
+	var version, id, method, params, result []byte
+	if !jsonscan.Members(data, func(name, value []byte) bool {
+		switch string(name) {
+		case "jsonrpc":
+			version = value
+		case "id":
+			id = value
+		case "method":
+			method = value
+		case "params":
+			params = value
+		case "result":
+			result = value
+		default:
+			return false // "error", or a member encoding/json might match
+		}
+		return true
+	}) || string(version) != `"2.0"` {
+		return nil, false
+	}
+	var mid jsonrpc.ID
+	switch {
+	case id == nil || string(id) == "null":
+	case id[0] == '"':
+		s, ok := jsonscan.PlainString(id)
+		if !ok {
+			return nil, false
+		}
+		mid, _ = jsonrpc.MakeID(s)
+	default:
+		n, ok := parseInt(id)
+		if !ok {
+			return nil, false
+		}
+		mid, _ = jsonrpc.MakeID(float64(n))
+	}
+	// The scan does not validate: the line must be JSON, as encoding/json
+	// would have checked. The values are copied out of the reused line
+	// buffer.
+	if !json.Valid(data) {
+		return nil, false
+	}
+	raw := func(v []byte) (json.RawMessage, bool) {
+		if v == nil {
+			return nil, true
+		}
+		return append(json.RawMessage(nil), v...), true
+	}
+	if method != nil {
+		name, ok := jsonscan.PlainString(method)
+		if !ok || result != nil {
+			return nil, false
+		}
+		p, ok := raw(params)
+		if !ok {
+			return nil, false
+		}
+		return &jsonrpc.Request{ID: mid, Method: name, Params: p}, true
+	}
+	if !mid.IsValid() || params != nil {
+		return nil, false
+	}
+	r, ok := raw(result)
+	if !ok {
+		return nil, false
+	}
+	return &jsonrpc.Response{ID: mid, Result: r}, true
+}
+
+// parseInt reads a JSON integer that fits an int64 exactly as a float64
+// (the go-sdk's ids are float64s on the way in).
+func parseInt(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 15 || (b[0] == '0' && len(b) > 1) {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 func firstNonSpace(b []byte) byte {

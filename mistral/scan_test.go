@@ -1,8 +1,6 @@
 package mistral
 
 import (
-	"bytes"
-	"encoding/json"
 	"reflect"
 	"testing"
 )
@@ -42,31 +40,4 @@ func TestEntryFastPathTaken(t *testing.T) {
 			t.Errorf("general path for %s", s)
 		}
 	}
-}
-
-// FuzzSplitArray checks splitArray against encoding/json on valid JSON:
-// the same elements, or a refusal (the caller then takes encoding/json's
-// path).
-func FuzzSplitArray(f *testing.F) {
-	f.Add(`[{"a":"]"},"x\"]",[1,[2]],null , 3]`)
-	f.Add(`[]`)
-	f.Add(` [ {"type":"text","text":"a,b"} ] `)
-	f.Fuzz(func(t *testing.T, s string) {
-		var raws []json.RawMessage
-		if json.Unmarshal([]byte(s), &raws) != nil {
-			return // splitArray is only given valid JSON
-		}
-		bounds, ok := splitArray([]byte(s), nil)
-		if !ok {
-			return
-		}
-		if len(bounds)/2 != len(raws) {
-			t.Fatalf("%s: %d elements, encoding/json %d", s, len(bounds)/2, len(raws))
-		}
-		for k := range raws {
-			if got := s[bounds[2*k]:bounds[2*k+1]]; got != string(bytes.TrimSpace(raws[k])) {
-				t.Fatalf("%s: element %d is %q, encoding/json %q", s, k, got, raws[k])
-			}
-		}
-	})
 }
