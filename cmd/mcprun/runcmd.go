@@ -315,6 +315,12 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 
 func (a *app) streamRun(ctx context.Context, r *run.Runner, inputs mistral.Inputs, quiet bool, opts ...run.CallOption) (*run.Result, error) {
 	var res *run.Result
+	var refs references
+	defer func() {
+		if !quiet {
+			refs.print(a.stdout)
+		}
+	}()
 	for ev, err := range r.Stream(ctx, inputs, opts...) {
 		if re, ok := ev.(*run.ResultEvent); ok {
 			res = re.Result
@@ -327,7 +333,19 @@ func (a *app) streamRun(ctx context.Context, r *run.Runner, inputs mistral.Input
 		}
 		switch ev := ev.(type) {
 		case *mistral.MessageOutputDeltaEvent:
-			fmt.Fprint(a.stdout, ev.Content.Text)
+			if ev.Content.Chunks == nil {
+				fmt.Fprint(a.stdout, ev.Content.Text)
+			}
+			for _, ch := range ev.Content.Chunks {
+				// Text may come as chunks (with citations between): the
+				// text is printed, a citation as [N], listed at the end.
+				switch ch := ch.(type) {
+				case *mistral.TextChunk:
+					fmt.Fprint(a.stdout, ch.Text)
+				case *mistral.ToolReferenceChunk:
+					fmt.Fprintf(a.stdout, "[%d]", refs.add(ch))
+				}
+			}
 		case *run.ToolStartedEvent:
 			fmt.Fprintf(a.stderr, "→ %s %s\n", a.shown(ev.Name), a.shown(clip(ev.Arguments, 200)))
 		case *run.FunctionResultEvent:
@@ -448,4 +466,35 @@ func noControl(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// references are the sources a streamed answer cited, numbered in the
+// order first cited.
+type references struct {
+	list []*mistral.ToolReferenceChunk
+}
+
+// add returns the citation's number, the same for the same source.
+func (r *references) add(c *mistral.ToolReferenceChunk) int {
+	for i, o := range r.list {
+		if o.Title == c.Title && o.URL == c.URL {
+			return i + 1
+		}
+	}
+	r.list = append(r.list, c)
+	return len(r.list)
+}
+
+// print lists the references after the answer.
+func (r *references) print(w io.Writer) {
+	if len(r.list) == 0 {
+		return
+	}
+	fmt.Fprint(w, "\n\nReferences:")
+	for i, c := range r.list {
+		fmt.Fprintf(w, "\n[%d] %s", i+1, c.Title)
+		if c.URL != "" {
+			fmt.Fprintf(w, " — %s", c.URL)
+		}
+	}
 }
