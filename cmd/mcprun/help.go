@@ -20,6 +20,11 @@ var commandExamples = map[string]string{
 	"chat":  `mcprun chat --stdio "go run ./examples/weather/server"`,
 	"demo":  `mcprun demo          # no MISTRAL_API_KEY: against mistraltest, a scripted model`,
 	"tools": `mcprun tools --stdio "go run ./examples/weather/server"`,
+	"resources": `mcprun resources --config mcprun.json
+  mcprun resources --config mcprun.json docs file:///guide.md`,
+	"prompts": `mcprun prompts --config mcprun.json
+  mcprun prompts --config mcprun.json docs review language=go
+  mcprun run --config mcprun.json --prompt docs/review "Review main.go"`,
 	"call": `go build -o weather-server ./examples/weather/server
   mcprun call --stdio ./weather-server weather-server get_weather '{"location":"Paris"}'`,
 	"approve": `mcprun run --defer --stdio "go run ./examples/weather/server" "Weather in Paris?"   # prints the ID
@@ -120,7 +125,7 @@ func (a *app) helpCmd(ctx context.Context, args []string) int {
 
 // commands are the commands `mcprun help` knows; TestHelpKnowsEveryCommand
 // keeps the list and the usage text in step.
-var commands = strings.Fields("run chat demo tools call config trust agents approve auth mock-server worker attach cancel")
+var commands = strings.Fields("run chat demo tools call resources prompts config trust agents approve auth mock-server worker attach cancel")
 
 func knownCommand(cmd string) bool { return slices.Contains(commands, cmd) }
 

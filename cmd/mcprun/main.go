@@ -89,6 +89,8 @@ Usage:
   mcprun chat [flags]                    a conversation on stdin, a line per turn, same tools throughout
   mcprun tools [flags]                   list every configured server's tools
   mcprun call [flags] SERVER TOOL JSON   call one tool directly
+  mcprun resources [flags] [SERVER URI]  list every server's resources, or read one
+  mcprun prompts [flags] [SERVER NAME]   list every server's prompts, or get one (ARG=VALUE after NAME)
   mcprun agents create|list [flags]      create or list agents
   mcprun config check FILE               show what an MCP config file (any client's format) would start
   mcprun trust [FILE]                    let ./mcprun.json (or FILE), as it is now, start its servers without --config
@@ -134,6 +136,10 @@ func (a *app) main(ctx context.Context, args []string) int {
 		err = a.toolsCmd(ctx, rest)
 	case "call":
 		err = a.callCmd(ctx, rest)
+	case "resources":
+		err = a.resourcesCmd(ctx, rest)
+	case "prompts":
+		err = a.promptsCmd(ctx, rest)
 	case "agents":
 		err = a.agentsCmd(ctx, rest)
 	case "auth":

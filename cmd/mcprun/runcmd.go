@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,8 +37,9 @@ type runFlags struct {
 	stream          bool
 	jsonOut         bool
 	prefixTools     bool
-	requireAll      bool // --require-all-servers: no run without every server
-	maxResultBytes  int  // --max-result-bytes: cap of each tool result
+	requireAll      bool   // --require-all-servers: no run without every server
+	maxResultBytes  int    // --max-result-bytes: cap of each tool result
+	prompt          string // --prompt SERVER/NAME: the run's instructions from an MCP prompt
 	verbose         bool
 	conversation    string
 	confirm         bool
@@ -55,6 +57,7 @@ func (f *runFlags) register(a *app, name string) *flag.FlagSet {
 	fs.StringVar(&f.model, "model", "mistral-medium-latest", "the `MODEL` to run (ignored with --agent)")
 	fs.StringVar(&f.agent, "agent", "", "run with the agent of this `ID` instead of a model")
 	fs.StringVar(&f.instructions, "instructions", "", "system instructions of a model run")
+	fs.StringVar(&f.prompt, "prompt", "", "use the MCP prompt `SERVER/NAME` (see mcprun prompts) as the instructions of a model run")
 	fs.StringVar(&f.serverURL, "server-url", "", "the Mistral API base `URL` (default $MISTRAL_SERVER_URL, else https://api.mistral.ai)")
 	fs.BoolVar(&f.allowPlainHTTP, "allow-plain-http", false, allowPlainHTTPUsage)
 	fs.StringVar(&f.outputSchema, "output-schema", "", "a JSON Schema `FILE`: the answer is structured output matching it")
@@ -241,6 +244,7 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 	opts = append(opts, run.WithElicitor(elicitor))
 	trustedServers := map[string]bool{} // whose read-only hints skip --confirm
 	p = newProgress(a.stderr, a.terminal && !f.stream && !f.confirm)
+	byName := map[string]*mcpclient.Client{}
 	for _, s := range servers {
 		// A server's sampling requests are answered by the run's model
 		// (the --model one for agent runs, whose model the API keeps).
@@ -285,6 +289,14 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 			trustedServers[s.Name] = true
 		}
 		opts = append(opts, run.WithMCP(c, mo...))
+		byName[s.Name] = c
+	}
+	if f.prompt != "" {
+		text, err := promptInstructions(ctx, f, byName)
+		if err != nil {
+			return nil, nil, release, err
+		}
+		opts = append(opts, run.WithInstructions(text))
 	}
 	opts = append(opts, run.WithHooks(p.hooks()))
 	if f.confirm {
@@ -497,4 +509,31 @@ func (r *references) print(w io.Writer) {
 			fmt.Fprintf(w, " — %s", c.URL)
 		}
 	}
+}
+
+// promptInstructions gets --prompt SERVER/NAME: SERVER is the longest
+// configured server name that, with a "/", starts it (server names may hold
+// slashes).
+func promptInstructions(ctx context.Context, f *runFlags, clients map[string]*mcpclient.Client) (string, error) {
+	switch {
+	case f.agent != "":
+		return "", errors.New("--prompt: an agent has its own instructions")
+	case f.instructions != "":
+		return "", errors.New("--prompt and --instructions: give one of them")
+	}
+	server := ""
+	for name := range clients {
+		if strings.HasPrefix(f.prompt, name+"/") && len(name) > len(server) {
+			server = name
+		}
+	}
+	if server == "" {
+		names := slices.Sorted(maps.Keys(clients))
+		return "", fmt.Errorf("--prompt %q: want SERVER/NAME, SERVER one of: %s", f.prompt, strings.Join(names, ", "))
+	}
+	text, err := run.PromptInstructions(ctx, clients[server], strings.TrimPrefix(f.prompt, server+"/"), nil)
+	if err != nil {
+		return "", fmt.Errorf("--prompt: %w", err)
+	}
+	return text, nil
 }
