@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +22,7 @@ type miniAS struct {
 
 	mu            sync.Mutex
 	registrations int
+	clientNames   []string // client_name of each registration
 }
 
 func newMiniAS(t *testing.T, challengeScope string, pkceMethods []string) *miniAS {
@@ -57,8 +59,13 @@ func (m *miniAS) serve(w http.ResponseWriter, r *http.Request) {
 		meta["code_challenge_methods_supported"] = m.pkceMethods
 		writeJSON(w, 200, meta)
 	case "/register":
+		var meta struct {
+			ClientName string `json:"client_name"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&meta)
 		m.mu.Lock()
 		m.registrations++
+		m.clientNames = append(m.clientNames, meta.ClientName)
 		m.mu.Unlock()
 		writeJSON(w, 201, map[string]any{"client_id": "registered", "client_secret": "registered-secret", "token_endpoint_auth_method": "client_secret_basic"})
 	default:
@@ -197,5 +204,21 @@ func TestExchangeQueryOnly(t *testing.T) {
 	tok, err := p.Exchange(ctx, cb.RawQuery, state)
 	if err != nil || tok.AccessToken == "" {
 		t.Fatalf("Exchange(query only) = %v", err)
+	}
+}
+
+// Dynamic registration names the client "mcprun" unless WithClientName
+// says otherwise.
+func TestBuildOAuthParamsClientName(t *testing.T) {
+	ctx := ctxT(t)
+	m := newMiniAS(t, "", []string{"S256"})
+	if _, err := BuildOAuthParams(ctx, m.mcpURL(), testRedirect); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := BuildOAuthParams(ctx, m.mcpURL(), testRedirect, WithClientName("my tool")); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.clientNames, []string{"mcprun", "my tool"}) {
+		t.Fatalf("registered client names %q", m.clientNames)
 	}
 }
