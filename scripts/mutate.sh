@@ -44,9 +44,10 @@ for t in "${targets[@]}"; do
   done
   name=${pkg//\//_}
   echo "mutate: $pkg ($files)"
-  # A generous timeout, so that a test run slowed by a busy machine is not
-  # counted as a kill.
-  "$gremlins" unleash --workers "${MUTATE_WORKERS:-2}" --timeout-coefficient 5 \
+  # gremlins times each mutant's tests out at a multiple of the coverage
+  # run's time: -count=1 keeps that run from being a cached one, and a large
+  # multiple keeps a run slowed by a busy machine from counting as a hang.
+  GOFLAGS="${GOFLAGS:-} -count=1" "$gremlins" unleash --workers "${MUTATE_WORKERS:-2}" --timeout-coefficient 10 \
     -o "$out/$name.json" "${exclude[@]}" "./$pkg" >"$out/$name.log" 2>&1 ||
     { cat "$out/$name.log" >&2; exit 1; }
   reports+=("$pkg=$out/$name.json")

@@ -5,6 +5,9 @@
 // equivalent, prints every surviving mutant and the kill rate, and exits 1
 // when the rate is below -target percent. scripts/mutate.sh runs it.
 //
+// The kill rate is killed / (killed + lived), as gremlins' efficacy: mutants
+// that timed out are reported apart.
+//
 // A mutant is named path:MUTATOR:+col: line, where line is its source line
 // without indentation and col the mutant's column in it, so that a listed
 // equivalent mutant stays recognised when lines above it move.
@@ -40,7 +43,7 @@ func main() {
 	if err != nil {
 		fatal(err)
 	}
-	var killed, lived, uncovered, equivalent, other int
+	var killed, lived, timedOut, uncovered, equivalent, other int
 	var survivors []string
 	seen := map[string]bool{}
 	for _, arg := range flag.Args() {
@@ -66,7 +69,11 @@ func main() {
 			for _, m := range f.Mutations {
 				name := mutantName(path, lines, m.Type, m.Line, m.Column)
 				switch m.Status {
-				case "KILLED", "TIMED OUT": // a mutant that hangs the tests is caught too
+				case "TIMED OUT":
+					// A hang, or a machine too busy to tell: counted apart,
+					// as gremlins does, neither killed nor lived.
+					timedOut++
+				case "KILLED":
 					if equiv[name] {
 						fmt.Printf("listed as equivalent but killed (remove it from the list): %s\n", name)
 					}
@@ -98,8 +105,8 @@ func main() {
 			fmt.Printf("listed as equivalent, not seen living this run: %s\n", name)
 		}
 	}
-	fmt.Printf("mutants: %d killed, %d lived, %d equivalent (left out), %d not covered by any test, %d not viable or skipped\n",
-		killed, lived, equivalent, uncovered, other)
+	fmt.Printf("mutants: %d killed, %d lived, %d equivalent (left out), %d timed out, %d not covered by any test, %d not viable or skipped\n",
+		killed, lived, equivalent, timedOut, uncovered, other)
 	fmt.Printf("kill rate: %s of non-equivalent covered mutants (target %.0f%%)\n", rate(killed, lived), *target)
 	if killed+lived == 0 || 100*float64(killed) < *target*float64(killed+lived) {
 		os.Exit(1)
