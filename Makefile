@@ -89,6 +89,7 @@ bench: tools
 	  (cd bench && $(GO) mod tidy && $(GO) run ./compare -rounds $(BENCHROUNDS) -dur $(BENCHDUR)) | tee .cache/bench.txt
 	$(GO) test -run '^$$' -bench 'CallTool|TurnOverhead|StreamDeltas' -benchmem -benchtime 1s ./mcpclient ./run | tee -a .cache/bench.txt
 	$(GO) test -run '^$$' -bench 'ParallelCalls|ConcurrentRuns|ConnectConcurrent' -benchtime 3x ./mcpclient ./run | tee -a .cache/bench.txt
+	$(GO) test -run '^$$' -bench 'ConnectList' -benchmem -benchtime 5x ./mcpclient | tee -a .cache/bench.txt
 	$(MAKE) temporal-bench
 
 # A short mutation run (about half an hour on 2 cores) over the run loop, the mistral
