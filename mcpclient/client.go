@@ -27,6 +27,10 @@ type Client struct {
 	httpTr *http.Transport // our own HTTP transport, if any: idle connections closed on Close
 	// dialing is the context of the Streamable HTTP connect in progress.
 	dialing atomic.Pointer[context.Context]
+	// refused is the last request the HTTP transports refused to send to
+	// another origin: the go-sdk's SSE client reports such a failure only
+	// as a closed connection, so Connect adds the reason back.
+	refused atomic.Pointer[error]
 
 	life   context.Context // cancelled by Close: supervisor, SSE streams, in-flight connects
 	cancel context.CancelFunc

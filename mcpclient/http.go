@@ -211,12 +211,12 @@ func (c *Client) httpClients(origin string, status *atomic.Int32) (streamable, s
 		return hc
 	}
 	get := &standaloneGET{dialing: &c.dialing, life: c.life, wait: standaloneWait(o.connectTimeout)}
-	streamable = mk(&headerTransport{next: base, origin: origin, headers: o.headers, status: status, standalone: get})
+	streamable = mk(&headerTransport{next: base, origin: origin, refused: &c.refused, headers: o.headers, status: status, standalone: get})
 	sseNext := base
 	if o.oauth != nil {
 		sseNext = &oauthTransport{h: o.oauth, next: base}
 	}
-	sse = mk(&headerTransport{next: sseNext, origin: origin, headers: o.headers, readTimeout: o.sseReadTimeout})
+	sse = mk(&headerTransport{next: sseNext, origin: origin, refused: &c.refused, headers: o.headers, readTimeout: o.sseReadTimeout})
 	return streamable, sse, nil
 }
 
@@ -226,6 +226,7 @@ func (c *Client) httpClients(origin string, status *atomic.Int32) (streamable, s
 type headerTransport struct {
 	next        http.RoundTripper
 	origin      string
+	refused     *atomic.Pointer[error] // where a refusal is recorded for Connect
 	headers     map[string]string
 	readTimeout time.Duration
 	status      *atomic.Int32
@@ -235,6 +236,9 @@ type headerTransport struct {
 func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := checkOrigin(t.origin, req); err != nil {
 		closeBody(req)
+		if t.refused != nil {
+			t.refused.Store(&err)
+		}
 		return nil, err
 	}
 	if len(t.headers) > 0 {

@@ -77,9 +77,13 @@ func (c *Client) connectNow(ctx context.Context) error {
 	stop := context.AfterFunc(c.life, func() { cancel(ErrClosed) })
 	defer stop()
 
+	c.refused.Store(nil)
 	cs, h, err := c.dialer(ctx, c)
 	if err != nil {
 		h.done()
+		if r := c.refused.Swap(nil); r != nil && !errors.Is(err, ErrOtherOrigin) {
+			err = fmt.Errorf("%w: %w", *r, err)
+		}
 		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
 			err = fmt.Errorf("%w: %w", cause, err)
 			if errors.Is(cause, ErrClosed) {
