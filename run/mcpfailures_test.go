@@ -53,14 +53,14 @@ func TestMCPToolFailures(t *testing.T) {
 		modelIs string // what the model reads
 	}{
 		{"error result", "broken", nil, "got: Error: the tool failed"},
-		{"timeout", "slow", run.ErrToolTimeout, "Error while executing slow: tool call timed out: mcpclient: tool call timed out after 50ms"},
+		{"timeout", "slow", run.ErrToolTimeout, "Error while executing slow: tool call timed out: mcpclient: tool call timed out after 1s"},
 		{"refused", "refused", nil, "no such city"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := mistraltest.NewServer(callOnce(tc.call, map[string]any{}))
 			defer s.Close()
 			mcpOpt := func() run.Option {
-				return run.WithMCP(mustMCP(mcpclient.NewInMemory(failingServer(), mcpclient.WithName("failing"), mcpclient.WithCallTimeout(50*time.Millisecond))))
+				return run.WithMCP(mustMCP(mcpclient.NewInMemory(failingServer(), mcpclient.WithName("failing"), mcpclient.WithCallTimeout(time.Second))))
 			}
 			res, err := newRunner(t, s, run.WithModel("m"), mcpOpt()).Run(context.Background(), mistral.TextInputs("go"))
 			var te *run.ToolError
