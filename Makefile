@@ -92,7 +92,7 @@ bench: tools
 	$(GO) test -run '^$$' -bench 'ConnectList' -benchmem -benchtime 5x ./mcpclient | tee -a .cache/bench.txt
 	$(MAKE) temporal-bench
 
-# A short mutation run (about half an hour on 2 cores) over the run loop, the mistral
+# A short mutation run (about 40 minutes on a busy 2-core machine) over the run loop, the mistral
 # client's retries and the OAuth flow: not part of `make test`, for CI's time.
 mutate: tools $(GREMLINS)
 	source $(TOOLS_ENV) && export PATH="$$MCPRUN_NPM_BIN:$$PATH" MCPRUN_NODE MCPRUN_NODE_MODULES && \
