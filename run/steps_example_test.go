@@ -10,7 +10,7 @@ import (
 
 // echoSteps are Steps without any I/O: the model calls "echo" once, then
 // answers with what it got back.
-type echoSteps struct{ results []string }
+type echoSteps struct{}
 
 func (s *echoSteps) ListTools(context.Context) (*run.ToolList, error) {
 	return &run.ToolList{Tools: []run.ToolInfo{{Name: "echo", Parameters: []byte(`{"type":"object"}`)}}}, nil

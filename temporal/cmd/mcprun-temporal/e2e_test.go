@@ -263,8 +263,8 @@ func killDuringCall(t testing.TB, addr, mcpBin, q string) time.Duration {
 			t.Fatalf("%s has %d function.result entries", id, n)
 		}
 	}
-	if n, _ := count(t, logPath, "start quick"); n != 1 {
-		t.Fatalf("quick ran %d times: a finished call ran again", n)
+	if n, pid := count(t, logPath, "start quick"); n != 1 || pid != serverA {
+		t.Fatalf("quick ran %d times (last in pid %d): a finished call ran again, or A started a second server", n, pid)
 	}
 	if n, pid := count(t, logPath, "end slow"); n != 1 || pid == serverA {
 		t.Fatalf("slow ended %d times, last in pid %d (A's server %d)", n, pid, serverA)
