@@ -102,3 +102,23 @@ func TestResetTimeoutOnProgressOptions(t *testing.T) {
 		}
 	}
 }
+
+// server-everything's long operation reports progress every 250 ms for
+// 2.5 s: with the option it outlives a 1 s call timeout.
+func TestResetTimeoutOnProgressEverything(t *testing.T) {
+	bin := everythingBin(t)
+	c, err := NewStdio(bin, []string{"stdio"}, WithName("everything"), WithConnectTimeout(60*time.Second),
+		WithCallTimeout(time.Second), WithResetTimeoutOnProgress(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	if err := c.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.CallTool(ctx, "trigger-long-running-operation", json.RawMessage(`{"duration":2.5,"steps":10}`))
+	if err != nil || res.IsError || !strings.Contains(res.Text, "completed") {
+		t.Fatalf("%+v %v", res, err)
+	}
+}
