@@ -28,7 +28,9 @@ func ExampleWithToolPins() {
 	list := func(description string) {
 		server := mcp.NewServer(&mcp.Implementation{Name: "docs", Version: "1.0.0"}, nil)
 		server.AddTool(&mcp.Tool{Name: "search", Description: description, InputSchema: map[string]any{"type": "object"}},
-			func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) { return &mcp.CallToolResult{}, nil })
+			func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+				return &mcp.CallToolResult{}, nil
+			})
 		c, err := mcpclient.NewInMemory(server, mcpclient.WithName("docs"), mcpclient.WithToolPins(store, true),
 			mcpclient.WithToolChanged(func(ch mcpclient.ToolChange) { fmt.Println("changed:", ch.Tool, ch.Changed) }))
 		if err != nil {
