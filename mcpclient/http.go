@@ -173,6 +173,10 @@ func (t *sseTransport) Connect(context.Context) (mcp.Connection, error) {
 // one, the OAuth handler and the event stream's read timeout), then the
 // [WithRoundTripper] wrappers, last given outermost, then the base
 // transport: the [WithHTTPClient] client's, or one of our own.
+// maxIdleConnsPerServer is how many idle connections to its server an HTTP
+// client of ours keeps.
+const maxIdleConnsPerServer = 64
+
 func (c *Client) httpClients(origin string, status *atomic.Int32) (streamable, sse *http.Client, err error) {
 	o := &c.opts
 	var base http.RoundTripper
@@ -183,6 +187,10 @@ func (c *Client) httpClients(origin string, status *atomic.Int32) (streamable, s
 		base = o.httpClient.Transport
 	} else {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
+		// Concurrent calls to one server each hold a connection: keep them
+		// (Go's default keeps 2 per host, and the others would be opened
+		// again for every call).
+		tr.MaxIdleConnsPerHost = maxIdleConnsPerServer
 		if d := o.dialTimeout; d > 0 {
 			tr.DialContext = (&net.Dialer{Timeout: d, KeepAlive: 30 * time.Second}).DialContext
 			tr.TLSHandshakeTimeout = d
