@@ -61,6 +61,9 @@ func (a *app) configCmd(ctx context.Context, args []string) error {
 		if s.Timeout > 0 {
 			what = append(what, "timeout "+s.Timeout.String())
 		}
+		if s.StartupTimeout > 0 {
+			what = append(what, "startup timeout "+s.StartupTimeout.String())
+		}
 		if s.Allow != nil {
 			what = append(what, "only tools "+strings.Join(s.Allow, ","))
 		}

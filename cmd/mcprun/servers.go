@@ -119,6 +119,9 @@ func (a *app) client(ctx context.Context, f *serverFlags, s mcpconfig.Server, op
 		timeout = s.Timeout
 	}
 	opts = append([]mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(timeout)}, opts...)
+	if s.StartupTimeout > 0 {
+		opts = append(opts, mcpclient.WithConnectTimeout(s.StartupTimeout))
+	}
 	pins, err := a.pinOptions(f)
 	if err != nil {
 		return nil, nil, err

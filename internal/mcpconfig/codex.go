@@ -112,10 +112,15 @@ func readCodex(r *reader, top *object, x *expander) (*File, error) {
 		} else if ok {
 			s.Timeout = seconds(n)
 		}
-		for _, k := range []string{"startup_timeout_sec", "startup_timeout_ms"} {
-			if _, _, err := o.number(k); err != nil {
-				return nil, err
-			}
+		if n, ok, err := o.number("startup_timeout_sec"); err != nil {
+			return nil, err
+		} else if ok {
+			s.StartupTimeout = seconds(n)
+		}
+		if n, ok, err := o.number("startup_timeout_ms"); err != nil {
+			return nil, err
+		} else if ok {
+			s.StartupTimeout = milliseconds(n)
 		}
 		if o.has("enabled_tools") {
 			if s.Allow, err = o.strs("enabled_tools"); err != nil {

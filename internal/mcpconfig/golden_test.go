@@ -57,6 +57,9 @@ func dump(f *File, root string) string {
 		if s.Timeout != 0 {
 			fmt.Fprintf(&b, "  timeout: %s\n", s.Timeout)
 		}
+		if s.StartupTimeout != 0 {
+			fmt.Fprintf(&b, "  startup timeout: %s\n", s.StartupTimeout)
+		}
 		if s.Allow != nil {
 			fmt.Fprintf(&b, "  allow: %q\n", s.Allow)
 		}

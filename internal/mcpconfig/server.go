@@ -34,6 +34,9 @@ type Server struct {
 	OAuth *ClientCredentials
 	// Timeout bounds each tool call; 0 means the caller's default.
 	Timeout time.Duration
+	// StartupTimeout bounds starting and initialising the server (Codex's
+	// startup_timeout_sec); 0 means the caller's default.
+	StartupTimeout time.Duration
 	// Allow, if not nil, names the only tools offered; Deny names tools
 	// hidden (Gemini's includeTools/excludeTools, Codex's enabled_tools/
 	// disabled_tools, Windsurf's disabledTools, Goose's available_tools).
