@@ -25,3 +25,14 @@ func TestRunWithoutABrokenServer(t *testing.T) {
 		t.Fatalf("--require-all-servers: exit %d stdout %q stderr %q", code, stdout, stderr)
 	}
 }
+
+// mcprun tools lists the servers that started and says which did not.
+func TestToolsWithoutABrokenServer(t *testing.T) {
+	code, stdout, stderr := cli(t, nil, "tools", "--stdio", weatherServer, "--stdio", `sh -c "echo no database here >&2; exit 3"`)
+	if code != 0 || !strings.Contains(stdout, "get_weather") || !strings.Contains(stdout, "sh  ") || !strings.Contains(stdout, "did not start:") || !strings.Contains(stdout, "no database here") {
+		t.Fatalf("exit %d %q %q", code, stdout, stderr)
+	}
+	if code, _, stderr := cli(t, nil, "tools", "--stdio", `sh -c "exit 3"`); code != 1 || !strings.Contains(stderr, `"sh"`) {
+		t.Fatalf("none started: exit %d %q", code, stderr)
+	}
+}

@@ -206,11 +206,16 @@ func (a *app) eachServer(ctx context.Context, sf *serverFlags, list func(*tabwri
 		defer c.Close()
 		clients[i] = c
 	}
-	if err := mcpclient.ConnectAll(ctx, clients...); err != nil {
+	down, err := connectEach(ctx, clients)
+	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	for i, c := range clients {
+		if se := down[i]; se != nil {
+			fmt.Fprintf(a.stderr, "mcprun: server %q did not start: %s\n", servers[i].Name, clip(serverWhy(se), 400))
+			continue
+		}
 		if err := list(tw, servers[i], c); err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/mcprun/mcprun/internal/mcpconfig"
@@ -41,13 +42,18 @@ func (a *app) toolsCmd(ctx context.Context, args []string) error {
 		defer c.Close()
 		clients[i] = c
 	}
-	if err := mcpclient.ConnectAll(ctx, clients...); err != nil {
+	down, err := connectEach(ctx, clients)
+	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	var left []string // what is not offered, and why, after the list
 	for i, c := range clients {
 		s := servers[i]
+		if se := down[i]; se != nil {
+			left = append(left, fmt.Sprintf("%s\t-\tdid not start: %s", s.Name, clip(serverWhy(se), 300)))
+			continue
+		}
 		tools, err := c.Tools(ctx)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.Name, err)
@@ -156,4 +162,34 @@ func droppedText(ds []mcpconfig.Dropped) string {
 		parts[i] = d.Name + " (" + d.Reason + ")"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// connectEach connects the clients concurrently; down holds the error of
+// each that did not start (nil for the others). It fails only when none
+// started, as a run does.
+func connectEach(ctx context.Context, clients []*mcpclient.Client) (down []*mcpclient.ServerError, err error) {
+	down = make([]*mcpclient.ServerError, len(clients))
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Go(func() {
+			if err := c.Connect(ctx); err != nil {
+				var se *mcpclient.ServerError
+				if !errors.As(err, &se) {
+					se = &mcpclient.ServerError{Server: c.Name(), Op: "connect", Err: err}
+				}
+				down[i] = se
+			}
+		})
+	}
+	wg.Wait()
+	var errs []error
+	for _, se := range down {
+		if se != nil {
+			errs = append(errs, se)
+		}
+	}
+	if len(errs) == len(clients) && len(clients) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return down, nil
 }
