@@ -251,12 +251,15 @@ type wfSteps struct {
 }
 
 func (s *wfSteps) ListTools(context.Context) (*run.ToolList, error) {
-	ctx := workflow.WithActivityOptions(s.ctx, workflow.ActivityOptions{
+	// A local activity: the workflow's own worker lists its tools (cached
+	// by its MCP clients), without a round trip through the server; the
+	// list is recorded all the same, so a replay sees the same tools.
+	ctx := workflow.WithLocalActivityOptions(s.ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: 2 * time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second, MaximumAttempts: 10},
 	})
 	var out toolsResult
-	if err := workflow.ExecuteActivity(ctx, ListToolsActivity).Get(ctx, &out); err != nil {
+	if err := workflow.ExecuteLocalActivity(ctx, ListToolsActivity).Get(ctx, &out); err != nil {
 		return nil, fmt.Errorf("listing tools: %w", err)
 	}
 	s.atMostOnce, s.listed = map[string]bool{}, map[string]bool{}
