@@ -5,7 +5,8 @@
 // package run ([run.Loop]); its I/O are activities: a model turn
 // ("mcprun.Turn", which heartbeats while it streams), each tool call
 // ("mcprun.Call", keyed by its tool_call_id), the tool listing
-// ("mcprun.ListTools") and a conversation's history ("mcprun.History").
+// ("mcprun.ListTools", a local activity: no round trip through the server)
+// and a conversation's history ("mcprun.History").
 // A worker ([NewWorker], [Register]) holds a [run.Runner]: its Go functions
 // and MCP clients (stdio servers start once per worker and are reused)
 // execute the calls, its Mistral client sends the turns. Build that client
