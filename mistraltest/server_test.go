@@ -246,6 +246,7 @@ func TestAgentsAndFiles(t *testing.T) {
 	if err != nil || a2.Version != 1 || len(a2.Tools) != 2 || a2.Name != "weather" {
 		t.Fatalf("%v %+v", err, a2)
 	}
+	//lint:ignore SA1019 the server still serves the deprecated endpoint; this tests it
 	list, err := c.ListAgents(ctx, nil)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("%v %d", err, len(list))

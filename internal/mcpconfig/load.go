@@ -3,7 +3,6 @@ package mcpconfig
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -328,6 +327,3 @@ func (f *File) resolvePaths() error {
 	}
 	return nil
 }
-
-// errNotSet is matched by tests: a variable the environment lacks.
-var errNotSet = errors.New("not set")

@@ -224,16 +224,6 @@ func clip(s string) string {
 	return s
 }
 
-// sortedEntries returns a map's entries in name order.
-func sortedEntries(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
-
 func quoteList(ks []string) string {
 	q := make([]string, len(ks))
 	for i, k := range ks {
