@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 
+	"github.com/mcprun/mcprun/internal/mcpconfig"
 	"github.com/mcprun/mcprun/mcpclient"
 )
 
@@ -24,7 +28,7 @@ func (a *app) pinPath() string {
 // pinOptions are the client options of --tool-pins: each changed tool is
 // one line on stderr. Without a state folder, warn is off (nowhere to
 // remember) and strict is an error.
-func (a *app) pinOptions(f *serverFlags) ([]mcpclient.Option, error) {
+func (a *app) pinOptions(f *serverFlags, s mcpconfig.Server) ([]mcpclient.Option, error) {
 	mode := f.toolPins
 	switch mode {
 	case "off":
@@ -52,5 +56,32 @@ func (a *app) pinOptions(f *serverFlags) ([]mcpclient.Option, error) {
 		}
 		fmt.Fprintf(a.stderr, "mcprun: server %q changed tool %q since first used (%s changed): %s\n", noControl(ch.Server), noControl(ch.Tool), strings.Join(ch.Changed, " and "), what)
 	}
-	return []mcpclient.Option{mcpclient.WithToolPins(store, strict), mcpclient.WithToolChanged(report)}, nil
+	return []mcpclient.Option{mcpclient.WithToolPins(keyedPins{store, pinKey(s)}, strict), mcpclient.WithToolChanged(report)}, nil
+}
+
+// pinKey names a server in the pin file by its name and a hash of what it
+// runs or where it is (not the words themselves: arguments and URLs may
+// hold secrets): --stdio servers are named after their command ("npx"),
+// and two configs may give one name to different servers.
+func pinKey(s mcpconfig.Server) string {
+	what := s.URL
+	if s.Transport == mcpconfig.Stdio {
+		what = strings.Join(append([]string{s.Command}, s.Args...), "\x00")
+	}
+	h := sha256.Sum256([]byte(what))
+	return s.Name + " " + hex.EncodeToString(h[:8])
+}
+
+// keyedPins keeps one server's pins under its pinKey.
+type keyedPins struct {
+	store *mcpclient.FilePinStore
+	key   string
+}
+
+func (k keyedPins) LoadPins(ctx context.Context, _ string) (map[string]mcpclient.ToolPin, error) {
+	return k.store.LoadPins(ctx, k.key)
+}
+
+func (k keyedPins) SavePins(ctx context.Context, _ string, pins map[string]mcpclient.ToolPin) error {
+	return k.store.SavePins(ctx, k.key, pins)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -49,5 +51,20 @@ func TestToolPinsCLI(t *testing.T) {
 	}
 	if code, _, stderr := tools("--tool-pins", "sometimes"); code == 0 || !strings.Contains(stderr, "want warn, strict or off") {
 		t.Fatalf("bad mode: exit %d %q", code, stderr)
+	}
+}
+
+// Two stdio servers both named after their command keep their own pins.
+func TestToolPinsKeyedByCommand(t *testing.T) {
+	env := map[string]string{"XDG_STATE_HOME": t.TempDir()}
+	for _, arg := range []string{"one", "two", "one"} {
+		code, stdout, stderr := cli(t, env, "tools", "--tool-pins", "strict", "--stdio", weatherServer+" "+arg)
+		if code != 0 || !strings.Contains(stdout, "get_weather") || stderr != "" {
+			t.Fatalf("%s: exit %d %q %q", arg, code, stdout, stderr)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(env["XDG_STATE_HOME"], "mcprun", "tool-pins.json"))
+	if err != nil || strings.Count(string(b), `"weather-server `) != 2 {
+		t.Fatalf("pins %s %v", b, err)
 	}
 }

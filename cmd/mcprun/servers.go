@@ -122,7 +122,7 @@ func (a *app) client(ctx context.Context, f *serverFlags, s mcpconfig.Server, op
 	if s.StartupTimeout > 0 {
 		opts = append(opts, mcpclient.WithConnectTimeout(s.StartupTimeout))
 	}
-	pins, err := a.pinOptions(f)
+	pins, err := a.pinOptions(f, s)
 	if err != nil {
 		return nil, nil, err
 	}
