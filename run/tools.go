@@ -231,6 +231,10 @@ func errorType(err error) string {
 // function ignores its context past the timeout, the call fails anyway and
 // the function's goroutine is left to finish on its own.
 func (r *Runner) callFunction(ctx context.Context, f *Function, args string) (string, error) {
+	raw, err := f.check(json.RawMessage(args))
+	if err != nil {
+		return "", err
+	}
 	if r.cfg.funcTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, r.cfg.funcTimeout, ErrToolTimeout)
@@ -242,7 +246,7 @@ func (r *Runner) callFunction(ctx context.Context, f *Function, args string) (st
 	}
 	done := make(chan ret, 1)
 	go func() {
-		text, err := f.invoke(ctx, json.RawMessage(args))
+		text, err := f.invoke(ctx, raw)
 		done <- ret{text, err}
 	}()
 	select {
