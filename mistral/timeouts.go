@@ -79,6 +79,9 @@ type idleGuard struct {
 	d      time.Duration
 	cancel context.CancelCauseFunc
 	timer  *time.Timer
+	// rd is the answer's body wrapper, kept here so that an attempt costs
+	// one allocation less.
+	rd idleBody
 }
 
 // guardIdle returns the attempt's context and its guard; with d == 0 the
@@ -120,7 +123,8 @@ func (g *idleGuard) body(ctx context.Context, rc io.ReadCloser) io.ReadCloser {
 		return rc
 	}
 	g.timer.Reset(g.d)
-	return &idleBody{rc: rc, g: g, ctx: ctx}
+	g.rd = idleBody{rc: rc, g: g, ctx: ctx}
+	return &g.rd
 }
 
 type idleBody struct {
