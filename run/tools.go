@@ -105,16 +105,31 @@ func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.
 	if s := sinkOf(ctx); s != nil && emit != nil {
 		side = s.ch
 	}
+	sideEvent := func(ev mistral.Event) {
+		if !stopped && !emit(ev) {
+			stopped = true
+			cancel()
+		}
+	}
 	for done := 0; done < len(calls); {
 		var n note
 		select {
 		case n = <-notes:
 		case ev := <-side:
-			if !stopped && !emit(ev) {
-				stopped = true
-				cancel()
-			}
+			sideEvent(ev)
 			continue
+		}
+		// A call queues its events before its result note: emit them
+		// first, so that they come before its result, and so that the
+		// last call's are not left behind when the loop ends (select
+		// picks among ready cases at random).
+		for drained := false; !drained; {
+			select {
+			case ev := <-side:
+				sideEvent(ev)
+			default:
+				drained = true
+			}
 		}
 		if !n.start {
 			done++
