@@ -141,7 +141,12 @@ func TestCancelDuringToolCall(t *testing.T) {
 	s := mistraltest.NewServer(callOnce("slow", map[string]int{"ms": 10000}))
 	defer s.Close()
 	r := newRunner(t, s, run.WithModel("m"), run.WithMCP(inMemoryWeather()))
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	// Connected first, so that the deadline falls during the tool call
+	// (which takes 10 s), not during the start on a loaded machine.
+	if err := r.Connect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	start := time.Now()
 	res, err := r.Run(ctx, mistral.TextInputs("go"))
