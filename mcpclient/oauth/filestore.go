@@ -142,19 +142,8 @@ func (s *FileStore) Save(ctx context.Context, rec *Record) error {
 	if rec == nil || rec.Server == "" {
 		return errors.New("oauth: record without server")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	unlock, err := s.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	m, err := s.read()
-	if err != nil {
-		return err
-	}
-	m[StoreKey(rec.Server, rec.Scopes)] = rec
-	return s.write(m)
+	// An update that stores rec whatever is there: one locked path.
+	return s.Update(ctx, rec.Server, rec.Scopes, func(*Record) (*Record, error) { return rec, nil })
 }
 
 // Update implements [Updater]: it holds the file (across processes) while
