@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,6 +46,7 @@ func main() {
 	conc := flag.Int("c", 1, "concurrent callers")
 	dur := flag.Duration("dur", time.Second, "how long to measure")
 	warm := flag.Int("warmup", 300, "calls before measuring")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured calls to this file")
 	flag.Parse()
 	ctx := context.Background()
 	call, closeFn, err := connect(ctx, *impl, *stdio, *url, *conc)
@@ -59,6 +61,16 @@ func main() {
 	runtime.GC()
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer f.Close()
+	}
 	cpu0 := cpuTime()
 	start := time.Now()
 	deadline := start.Add(*dur)
@@ -84,6 +96,7 @@ func main() {
 		})
 	}
 	wg.Wait()
+	pprof.StopCPUProfile()
 	elapsed := time.Since(start)
 	cpu := cpuTime() - cpu0
 	runtime.ReadMemStats(&ms1)
