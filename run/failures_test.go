@@ -30,6 +30,16 @@ var panics = run.MustFunc("panics", "panics", func(ctx context.Context, in struc
 	panic("nil map")
 })
 
+// panickyInput panics while its arguments are decoded, before the function
+// runs: in the run's own goroutine, where the panic must not escape either.
+type panickyInput struct{}
+
+func (*panickyInput) UnmarshalJSON([]byte) error { panic("bad decoder") }
+
+var panicsDecoding = run.MustFunc("panics_decoding", "its input panics", func(ctx context.Context, in panickyInput) (string, error) {
+	return "unreachable", nil
+})
+
 var hangs = run.MustFunc("hangs", "ignores its context", func(ctx context.Context, in struct{}) (string, error) {
 	<-ctx.Done()
 	time.Sleep(20 * time.Millisecond) // a little past the deadline
@@ -46,6 +56,7 @@ func TestToolFailures(t *testing.T) {
 	}{
 		{"error", "boom", map[string]any{}, nil, "Error while executing boom: the disk is on fire"},
 		{"panic", "panics", map[string]any{}, run.ErrToolPanic, "Error while executing panics: tool panicked: nil map"},
+		{"panic decoding", "panics_decoding", map[string]any{}, run.ErrToolPanic, "Error while executing panics_decoding: tool panicked: bad decoder"},
 		{"unknown tool", "nope", map[string]any{}, run.ErrUnknownTool, `Error while executing nope: unknown tool "nope"`},
 		{"unknown field", "get_weather", map[string]any{"city": "Paris", "extra": 1}, run.ErrInvalidArguments, "Error while executing get_weather: invalid arguments"},
 		{"wrong type", "get_weather", map[string]any{"city": 3}, run.ErrInvalidArguments, "invalid arguments"},
@@ -57,7 +68,7 @@ func TestToolFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := mistraltest.NewServer(callOnce(tc.call, tc.args))
 			defer s.Close()
-			opts := []run.Option{run.WithModel("m"), run.WithFunctions(boom, panics, hangs, getWeather), run.WithFunctionTimeout(50 * time.Millisecond)}
+			opts := []run.Option{run.WithModel("m"), run.WithFunctions(boom, panics, panicsDecoding, hangs, getWeather), run.WithFunctionTimeout(50 * time.Millisecond)}
 
 			// Off: the run stops with a ToolError naming the tool, entries kept.
 			res, err := newRunner(t, s, opts...).Run(context.Background(), mistral.TextInputs("go"))

@@ -20,8 +20,12 @@ type Function struct {
 	description string
 	schema      json.RawMessage
 	resolved    *jsonschema.Resolved
-	call        func(ctx context.Context, args json.RawMessage) (string, error)
-	confirm     bool // see RequireConfirmation
+	call        func(ctx context.Context, args json.RawMessage) (string, error) // NewRawFunc's
+	// bind decodes checked arguments into NewFunc's input and returns the
+	// call to make; it runs in the caller's goroutine, for the reason given
+	// at check.
+	bind    func(args json.RawMessage) (func(context.Context) (string, error), error)
+	confirm bool // see RequireConfirmation
 }
 
 // Name returns the name the model calls the function by.
@@ -75,21 +79,23 @@ func NewFunc[In, Out any](name, description string, fn func(ctx context.Context,
 		description: description,
 		schema:      raw,
 		resolved:    resolved,
-		call: func(ctx context.Context, args json.RawMessage) (string, error) {
-			// invoke validated args against the schema first, and an
+		bind: func(args json.RawMessage) (func(context.Context) (string, error), error) {
+			// check validated args against the schema first, and an
 			// inferred struct schema refuses unknown members
 			// (additionalProperties: false, at every level), under their
 			// exact names: a plain Unmarshal is then as strict as a
 			// Decoder with DisallowUnknownFields, without its buffer.
 			var in In
 			if err := json.Unmarshal(args, &in); err != nil {
-				return "", fmt.Errorf("%w: %v", ErrInvalidArguments, err)
+				return nil, fmt.Errorf("%w: %v", ErrInvalidArguments, err)
 			}
-			out, err := fn(ctx, in)
-			if err != nil {
-				return "", err
-			}
-			return encodeOutput(out)
+			return func(ctx context.Context) (string, error) {
+				out, err := fn(ctx, in)
+				if err != nil {
+					return "", err
+				}
+				return encodeOutput(out)
+			}, nil
 		},
 	}, nil
 }
@@ -144,13 +150,13 @@ func encodeOutput(out any) (string, error) {
 	return string(b), nil
 }
 
-// check parses args and validates them against the function's schema; it
-// returns the arguments to pass to invoke ("{}" for none). It runs in the
-// caller's goroutine: validation recurses deeply, and on the fresh, small
-// stack of the goroutine that runs the function it grew that stack on
-// every call (runtime.newstack was most of the validation's CPU in the
-// TurnOverhead profile).
-func (f *Function) check(args json.RawMessage) (json.RawMessage, error) {
+// check parses args, validates them against the function's schema and
+// returns the call to make with them ("{}" for none). It runs in the
+// caller's goroutine, and so do the decoding into NewFunc's input:
+// validation and decoding recurse deeply, and on the fresh, small stack of
+// the goroutine that runs the function they grew that stack on every call
+// (runtime.newstack was most of their CPU in the TurnOverhead profile).
+func (f *Function) check(args json.RawMessage) (func(context.Context) (string, error), error) {
 	if len(bytes.TrimSpace(args)) == 0 {
 		args = json.RawMessage("{}")
 	}
@@ -161,18 +167,31 @@ func (f *Function) check(args json.RawMessage) (json.RawMessage, error) {
 	if err := f.resolved.Validate(inst); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidArguments, err)
 	}
-	return args, nil
+	if f.bind != nil {
+		return f.bindSafely(args)
+	}
+	return func(ctx context.Context) (string, error) { return f.call(ctx, args) }, nil
 }
 
-// invoke runs the function on arguments that passed check, turning a panic
-// into an error.
-func (f *Function) invoke(ctx context.Context, args json.RawMessage) (text string, err error) {
+// bindSafely is bind turning a panic (an input's own UnmarshalJSON) into an
+// error, as invoke does for the function itself.
+func (f *Function) bindSafely(args json.RawMessage) (call func(context.Context) (string, error), err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			call, err = nil, fmt.Errorf("%w: %v", ErrToolPanic, p)
+		}
+	}()
+	return f.bind(args)
+}
+
+// invoke makes a call that check returned, turning a panic into an error.
+func invoke(ctx context.Context, call func(context.Context) (string, error)) (text string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			text, err = "", fmt.Errorf("%w: %v", ErrToolPanic, p)
 		}
 	}()
-	return f.call(ctx, args)
+	return call(ctx)
 }
 
 var errNilFunction = errors.New("run: nil function")

@@ -76,6 +76,9 @@ func (*FunctionResultEvent) EventType() string { return mistral.EntryTypeFunctio
 // approved tells calls already decided (WithDecisions): the approver is not
 // asked again.
 func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.FunctionCallEntry, approved []bool, emit func(mistral.Event) bool) ([]CallOutcome, error) {
+	if len(calls) == 1 && r.cfg.elicitor == nil {
+		return r.execOne(ctx, tt, calls[0], len(approved) > 0 && approved[0], emit)
+	}
 	outcomes := make([]CallOutcome, len(calls))
 	type note struct {
 		i     int
@@ -165,6 +168,39 @@ func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.
 	return outcomes, nil
 }
 
+// execOne runs a turn's only call in the loop's own goroutine: the usual
+// turn, and the cheapest, with no goroutine, channel or context of
+// execCalls. It is not used with an Elicitor, whose events are emitted while
+// the call waits for the user. Events a call queues on the stream's sink
+// anyway are emitted before its result, as execCalls does.
+func (r *Runner) execOne(ctx context.Context, tt *toolTable, c *mistral.FunctionCallEntry, approved bool, emit func(mistral.Event) bool) ([]CallOutcome, error) {
+	if emit != nil && !emit(&ToolStartedEvent{ToolCallID: c.ToolCallID, Name: c.Name, Arguments: c.Arguments}) {
+		return nil, errStopped
+	}
+	o := r.execCall(ctx, tt, c, approved)
+	if emit != nil {
+		if s := sinkOf(ctx); s != nil {
+			for drained := false; !drained; {
+				select {
+				case ev := <-s.ch:
+					if !emit(ev) {
+						return nil, errStopped
+					}
+				default:
+					drained = true
+				}
+			}
+		}
+		if !emit(&FunctionResultEvent{ToolCallID: c.ToolCallID, Name: c.Name, Result: resultText(c, o), Err: o.Err}) {
+			return nil, errStopped
+		}
+	}
+	if ctxErr := context.Cause(ctx); ctxErr != nil && o.Err != nil && errors.Is(o.Err, ctxErr) {
+		o.Cancelled = true
+	}
+	return []CallOutcome{o}, nil
+}
+
 // execCall runs one call: approval, hooks, span, the call itself.
 func (r *Runner) execCall(ctx context.Context, tt *toolTable, c *mistral.FunctionCallEntry, approved bool) CallOutcome {
 	ref, known := tt.byName[c.Name]
@@ -246,7 +282,7 @@ func errorType(err error) string {
 // function ignores its context past the timeout, the call fails anyway and
 // the function's goroutine is left to finish on its own.
 func (r *Runner) callFunction(ctx context.Context, f *Function, args string) (string, error) {
-	raw, err := f.check(json.RawMessage(args))
+	call, err := f.check(json.RawMessage(args))
 	if err != nil {
 		return "", err
 	}
@@ -261,7 +297,7 @@ func (r *Runner) callFunction(ctx context.Context, f *Function, args string) (st
 	}
 	done := make(chan ret, 1)
 	go func() {
-		text, err := f.invoke(ctx, raw)
+		text, err := invoke(ctx, call)
 		done <- ret{text, err}
 	}()
 	select {
