@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/mcprun/mcprun/mistral"
 )
@@ -61,7 +62,7 @@ func (r *Runner) loop(ctx context.Context, inputs mistral.Inputs, call callOptio
 			}
 		}()
 	}
-	ctx, span := r.tracer.Start(ctx, r.spans.invoke, r.spans.invokeOpts...)
+	ctx, span := r.startSpan(ctx, r.spans.invoke, r.spans.invokeOpts...)
 	defer func() {
 		if err != nil && !errors.Is(err, errStopped) {
 			span.SetStatus(codes.Error, r.outboundErr(err).Error())
@@ -168,7 +169,7 @@ func (s *runnerSteps) Execute(ctx context.Context, b *CallBatch) (*CallResults, 
 // Turn sends one turn and returns its outputs.
 func (s *runnerSteps) Turn(ctx context.Context, t *Turn) (*TurnOutput, error) {
 	r := s.r
-	ctx, span := r.tracer.Start(ctx, r.spans.chat, r.spans.chatOpts...)
+	ctx, span := r.startSpan(ctx, r.spans.chat, r.spans.chatOpts...)
 	defer span.End()
 	out := &TurnOutput{ConversationID: t.ConversationID}
 	var err error
@@ -229,6 +230,21 @@ func (r *Runner) makeSpanSetup(tracing bool) {
 		)},
 	}
 }
+
+// startSpan starts a span; without a TracerProvider it returns ctx as it
+// is and a span that does nothing. The no-op tracer would put a span of
+// its own in a new context on every run, turn and call, for nothing: a
+// caller's span already in ctx is what MCP calls propagate either way
+// (the no-op tracer's span carries that span's context).
+func (r *Runner) startSpan(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	if !r.spans.tracing {
+		return ctx, noSpan
+	}
+	return r.tracer.Start(ctx, name, opts...)
+}
+
+// noSpan is the span of a Runner without a TracerProvider.
+var noSpan trace.Span = noop.Span{}
 
 func (r *Runner) agentOrModel() string {
 	if r.cfg.agentID != "" {
