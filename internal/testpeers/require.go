@@ -23,6 +23,13 @@ const (
 	// Everything is the reference server @modelcontextprotocol/server-everything
 	// (its mcp-server-everything command).
 	Everything Peer = "mcp-server-everything"
+	// Memory is the reference server @modelcontextprotocol/server-memory (a
+	// knowledge graph kept in the file MEMORY_FILE_PATH names).
+	Memory Peer = "mcp-server-memory"
+	// Filesystem is the reference server
+	// @modelcontextprotocol/server-filesystem, serving the directories its
+	// arguments name.
+	Filesystem Peer = "mcp-server-filesystem"
 )
 
 // Require returns the path of p. When p is not installed, the test is
@@ -70,15 +77,16 @@ func find(p Peer) (string, error) {
 			return "", fmt.Errorf("MCPRUN_NODE_MODULES unset and no .cache/tools.env")
 		}
 		path = filepath.Join(modules, "@modelcontextprotocol", "sdk", "dist", "esm", "examples", "server", "simpleStreamableHttp.js")
-	case Everything:
-		if p, err := exec.LookPath(string(Everything)); err == nil {
+	case Everything, Memory, Filesystem:
+		// An npm package's command, in node_modules/.bin.
+		if p, err := exec.LookPath(string(p)); err == nil {
 			return p, nil
 		}
 		bin := toolsEnv("MCPRUN_NPM_BIN")
 		if bin == "" {
 			return "", fmt.Errorf("not in PATH, MCPRUN_NPM_BIN unset and no .cache/tools.env")
 		}
-		path = filepath.Join(bin, string(Everything))
+		path = filepath.Join(bin, string(p))
 	default:
 		return "", fmt.Errorf("unknown peer")
 	}

@@ -21,7 +21,7 @@ func TestRequireMissingSkipsLocallyFailsInCI(t *testing.T) {
 	t.Setenv("MCPRUN_NODE_MODULES", empty)
 	t.Setenv("MCPRUN_NPM_BIN", empty)
 	t.Setenv("PATH", empty)
-	for _, p := range []Peer{NodeJS, TSExampleServer, Everything} {
+	for _, p := range []Peer{NodeJS, TSExampleServer, Everything, Memory, Filesystem} {
 		for _, tc := range []struct {
 			ci                  string
 			wantSkip, wantFatal bool
@@ -45,8 +45,10 @@ func TestRequireFound(t *testing.T) {
 	dir := t.TempDir()
 	node := filepath.Join(dir, "node")
 	everything := filepath.Join(dir, "mcp-server-everything")
+	memory := filepath.Join(dir, "mcp-server-memory")
+	filesystem := filepath.Join(dir, "mcp-server-filesystem")
 	script := filepath.Join(dir, "@modelcontextprotocol", "sdk", "dist", "esm", "examples", "server", "simpleStreamableHttp.js")
-	for _, f := range []string{node, everything, script} {
+	for _, f := range []string{node, everything, memory, filesystem, script} {
 		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +61,7 @@ func TestRequireFound(t *testing.T) {
 	t.Setenv("MCPRUN_NODE_MODULES", dir)
 	t.Setenv("MCPRUN_NPM_BIN", dir)
 	t.Setenv("PATH", t.TempDir())
-	for p, want := range map[Peer]string{NodeJS: node, TSExampleServer: script, Everything: everything} {
+	for p, want := range map[Peer]string{NodeJS: node, TSExampleServer: script, Everything: everything, Memory: memory, Filesystem: filesystem} {
 		v := &verdict{TB: t}
 		if got := Require(v, p); got != want || v.skipped || v.failed {
 			t.Errorf("Require(%s) = %q (skipped %v failed %v), want %q", p, got, v.skipped, v.failed, want)
