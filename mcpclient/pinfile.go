@@ -1,12 +1,14 @@
 package mcpclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 
@@ -18,7 +20,9 @@ const maxPinFile = 64 << 20
 
 // A FilePinStore keeps tool pins in one JSON file, {"server": {"tool":
 // pin}}, written 0600 (its folder 0700) by replacing it whole, under a lock
-// file beside it so that two processes never lose each other's pins.
+// file beside it: each save re-reads the file under the lock and changes
+// only the pins it is given, so that two processes (a run pinning a new
+// tool, a user accepting a change) never lose each other's pins.
 type FilePinStore struct {
 	path string
 }
@@ -41,7 +45,20 @@ func (s *FilePinStore) LoadPins(ctx context.Context, server string) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	return all[server], nil
+	pins := all[server]
+	for name, p := range pins { // the file is indented; give back what was saved
+		p.InputSchema, p.Annotations = compact(p.InputSchema), compact(p.Annotations)
+		pins[name] = p
+	}
+	return pins, nil
+}
+
+func compact(raw json.RawMessage) json.RawMessage {
+	var b bytes.Buffer
+	if raw == nil || json.Compact(&b, raw) != nil {
+		return raw
+	}
+	return b.Bytes()
 }
 
 // SavePins implements [PinStore].
@@ -58,7 +75,10 @@ func (s *FilePinStore) SavePins(ctx context.Context, server string, pins map[str
 	if all == nil {
 		all = map[string]map[string]ToolPin{}
 	}
-	all[server] = pins
+	if all[server] == nil {
+		all[server] = make(map[string]ToolPin, len(pins))
+	}
+	maps.Copy(all[server], pins)
 	b, err := json.MarshalIndent(all, "", "  ")
 	if err != nil {
 		return err
@@ -99,7 +119,7 @@ func (s *FilePinStore) read() (map[string]map[string]ToolPin, error) {
 	}
 	var all map[string]map[string]ToolPin
 	if err := json.Unmarshal(b, &all); err != nil {
-		return nil, fmt.Errorf("tool pins %s: %w", s.path, err)
+		return nil, fmt.Errorf("tool pins %s: not a pin file ({\"server\": {\"tool\": pin}}): %w; repair it, or move it away to pin every tool anew", s.path, err)
 	}
 	return all, nil
 }
