@@ -36,6 +36,9 @@ var commandExamples = map[string]string{
 	"auth logout":   `mcprun auth logout https://mcp.example.com/mcp`,
 	"config check":  `mcprun config check .vscode/mcp.json`,
 	"trust":         `mcprun trust ./mcprun.json`,
+	"pins list":     `mcprun pins list --config mcprun.json`,
+	"pins accept": `mcprun run --tool-pins strict --config mcprun.json "Find the release notes"   # docs/search refused: changed
+  mcprun pins accept --config mcprun.json docs search   # shows what changed, asks, pins it`,
 	"mock-server": `mcprun mock-server --addr 127.0.0.1:8089 &
   MISTRAL_API_KEY=any MISTRAL_SERVER_URL=http://127.0.0.1:8089 mcprun run "hello"`,
 }
@@ -45,6 +48,7 @@ var subcommands = map[string][]string{
 	"agents": {"create", "list"},
 	"auth":   {"login", "status", "logout"},
 	"config": {"check"},
+	"pins":   {"list", "accept"},
 }
 
 // newFlagSet returns a flag set that returns its errors instead of exiting.
@@ -125,7 +129,7 @@ func (a *app) helpCmd(ctx context.Context, args []string) int {
 
 // commands are the commands `mcprun help` knows; TestHelpKnowsEveryCommand
 // keeps the list and the usage text in step.
-var commands = strings.Fields("run chat demo tools call resources prompts config trust agents approve auth mock-server worker attach cancel")
+var commands = strings.Fields("run chat demo tools call resources prompts config trust pins agents approve auth mock-server worker attach cancel")
 
 func knownCommand(cmd string) bool { return slices.Contains(commands, cmd) }
 

@@ -8,6 +8,7 @@
 //	mcprun agents create|list        manage agents
 //	mcprun auth login|status|logout  OAuth logins for remote MCP servers
 //	mcprun config check FILE         what a config file would start
+//	mcprun pins list|accept          tool definitions against their pins; accept a change
 //	mcprun mock-server --addr ADDR   serve mistraltest, a scripted stand-in for the API
 //	mcprun demo                      the weather example (mistraltest when no MISTRAL_API_KEY)
 //
@@ -94,6 +95,7 @@ Usage:
   mcprun agents create|list [flags]      create or list agents
   mcprun config check FILE               show what an MCP config file (any client's format) would start
   mcprun trust [FILE]                    let ./mcprun.json (or FILE), as it is now, start its servers without --config
+  mcprun pins list|accept [flags]        tools changed since pinned (--tool-pins): list them, see and accept a change
   mcprun approve [flags] ID              continue a run that run --defer stopped at calls needing approval
   mcprun auth login|status|logout        log in to OAuth-protected MCP servers (tokens kept in the OS keyring or a 0600 file)
   mcprun worker --temporal HOST:PORT     serve durable runs on Temporal (run --temporal starts one; attach, cancel)
@@ -150,6 +152,8 @@ func (a *app) main(ctx context.Context, args []string) int {
 		err = a.configCmd(ctx, rest)
 	case "trust":
 		err = a.trustCmd(ctx, rest)
+	case "pins":
+		err = a.pinsCmd(ctx, rest)
 	case "mock-server":
 		err = a.mockServerCmd(ctx, rest)
 	case "help":

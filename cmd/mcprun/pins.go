@@ -27,9 +27,13 @@ func (a *app) pinPath() string {
 
 // pinOptions are the client options of --tool-pins: each changed tool is
 // one line on stderr. Without a state folder, warn is off (nowhere to
-// remember) and strict is an error.
+// remember) and strict is an error. For `mcprun pins` (f.pinsInspect) the
+// pins are strict, read only and reported by the command itself.
 func (a *app) pinOptions(f *serverFlags, s mcpconfig.Server) ([]mcpclient.Option, error) {
 	mode := f.toolPins
+	if f.pinsInspect {
+		mode = "strict"
+	}
 	switch mode {
 	case "off":
 		return nil, nil
@@ -48,15 +52,35 @@ func (a *app) pinOptions(f *serverFlags, s mcpconfig.Server) ([]mcpclient.Option
 	if err != nil {
 		return nil, err
 	}
+	if f.pinsInspect {
+		return []mcpclient.Option{mcpclient.WithToolPins(keyedPins{store: store, key: pinKey(s), readOnly: true}, true)}, nil
+	}
 	strict := mode == "strict"
 	report := func(ch mcpclient.ToolChange) {
 		what := "warning: now offered with its new definition"
 		if strict {
-			what = "refused (--tool-pins strict); remove its pin from " + path + " to accept it"
+			what = fmt.Sprintf("refused (--tool-pins strict); to see the change and accept it: mcprun pins accept [the same server flags] %s %s", shellWord(ch.Server), shellWord(ch.Tool))
 		}
-		fmt.Fprintf(a.stderr, "mcprun: server %q changed tool %q since first used (%s changed): %s\n", noControl(ch.Server), noControl(ch.Tool), strings.Join(ch.Changed, " and "), what)
+		fmt.Fprintf(a.stderr, "mcprun: server %q changed tool %q since first used (%s changed): %s\n", noControl(ch.Server), noControl(ch.Tool), joinAnd(ch.Changed), a.shown(noControl(what)))
 	}
-	return []mcpclient.Option{mcpclient.WithToolPins(keyedPins{store, pinKey(s)}, strict), mcpclient.WithToolChanged(report)}, nil
+	return []mcpclient.Option{mcpclient.WithToolPins(keyedPins{store: store, key: pinKey(s)}, strict), mcpclient.WithToolChanged(report)}, nil
+}
+
+// joinAnd joins "a", "a and b", "a, b and c".
+func joinAnd(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but
+// letters, digits and -_./:@.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // pinKey names a server in the pin file by its name and a hash of what it
@@ -72,10 +96,12 @@ func pinKey(s mcpconfig.Server) string {
 	return s.Name + " " + hex.EncodeToString(h[:8])
 }
 
-// keyedPins keeps one server's pins under its pinKey.
+// keyedPins keeps one server's pins under its pinKey; readOnly saves
+// nothing (`mcprun pins` looks, then saves only what the user accepts).
 type keyedPins struct {
-	store *mcpclient.FilePinStore
-	key   string
+	store    *mcpclient.FilePinStore
+	key      string
+	readOnly bool
 }
 
 func (k keyedPins) LoadPins(ctx context.Context, _ string) (map[string]mcpclient.ToolPin, error) {
@@ -83,5 +109,8 @@ func (k keyedPins) LoadPins(ctx context.Context, _ string) (map[string]mcpclient
 }
 
 func (k keyedPins) SavePins(ctx context.Context, _ string, pins map[string]mcpclient.ToolPin) error {
+	if k.readOnly {
+		return nil
+	}
 	return k.store.SavePins(ctx, k.key, pins)
 }

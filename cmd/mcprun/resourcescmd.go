@@ -29,7 +29,7 @@ func (a *app) resourcesCmd(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	if len(rest) == 2 {
-		c, done, err := a.oneServer(ctx, &sf, rest[0])
+		_, c, done, err := a.oneServer(ctx, &sf, rest[0])
 		if err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func (a *app) promptsCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		c, done, err := a.oneServer(ctx, &sf, rest[0])
+		_, c, done, err := a.oneServer(ctx, &sf, rest[0])
 		if err != nil {
 			return err
 		}
@@ -161,10 +161,10 @@ func orUnknownType(mime string) string {
 }
 
 // oneServer connects the configured server named name; done closes it.
-func (a *app) oneServer(ctx context.Context, sf *serverFlags, name string) (*mcpclient.Client, func(), error) {
+func (a *app) oneServer(ctx context.Context, sf *serverFlags, name string) (mcpconfig.Server, *mcpclient.Client, func(), error) {
 	servers, err := a.servers(sf)
 	if err != nil {
-		return nil, nil, err
+		return mcpconfig.Server{}, nil, nil, err
 	}
 	var names []string
 	for _, s := range servers {
@@ -174,16 +174,16 @@ func (a *app) oneServer(ctx context.Context, sf *serverFlags, name string) (*mcp
 		}
 		c, done, err := a.client(ctx, sf, s)
 		if err != nil {
-			return nil, nil, err
+			return mcpconfig.Server{}, nil, nil, err
 		}
 		closeAll := func() { c.Close(); done() }
 		if err := c.Connect(ctx); err != nil {
 			closeAll()
-			return nil, nil, err
+			return mcpconfig.Server{}, nil, nil, err
 		}
-		return c, closeAll, nil
+		return s, c, closeAll, nil
 	}
-	return nil, nil, fmt.Errorf("no server named %q (configured: %s)", name, strings.Join(names, ", "))
+	return mcpconfig.Server{}, nil, nil, fmt.Errorf("no server named %q (configured: %s)", name, strings.Join(names, ", "))
 }
 
 // eachServer connects every configured server and calls list for each

@@ -29,10 +29,18 @@ type serverFlags struct {
 	callTimeout      time.Duration
 	shutdownGrace    time.Duration
 	toolPins         string              // --tool-pins: warn, strict or off
+	pinsInspect      bool                // mcprun pins: strict, silent, and nothing saved
 	dropped          []mcpconfig.Dropped // the config file's entries that will not start
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet) {
+	f.registerServers(fs)
+	fs.StringVar(&f.toolPins, "tool-pins", "warn", "`MODE` for tools whose description, schema or annotations changed since first used (pinned in $XDG_STATE_HOME/mcprun/tool-pins.json): warn (and pin the new one), strict (refuse the tool until the change is accepted with mcprun pins accept), off")
+}
+
+// registerServers registers the flags that name and run servers, without
+// --tool-pins (`mcprun pins` reads the pins whatever the mode).
+func (f *serverFlags) registerServers(fs *flag.FlagSet) {
 	fs.Var(&f.stdio, "stdio", "a stdio MCP server: `\"CMD ARGS\"`, split as a shell splits words (no shell is run); repeatable")
 	fs.Var(&f.sse, "sse", "a remote MCP server on HTTP+SSE at `URL`; repeatable")
 	fs.Var(&f.http, "http", "a remote MCP server on Streamable HTTP at `URL`; repeatable")
@@ -40,7 +48,6 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.configFormat, "config-format", "", "read --config as this `FORMAT` instead of guessing from its name and shape ("+formatList()+")")
 	fs.Var(&f.inputs, "input", "a VS Code input's value, `ID=VALUE` (asked on a terminal otherwise); repeatable")
 	fs.DurationVar(&f.callTimeout, "tool-timeout", 60*time.Second, "bound on each MCP tool call")
-	fs.StringVar(&f.toolPins, "tool-pins", "warn", "`MODE` for tools whose description or schema changed since first used (pinned in $XDG_STATE_HOME/mcprun/tool-pins.json): warn (and pin the new one), strict (refuse the tool until its pin is removed), off")
 	fs.DurationVar(&f.shutdownGrace, "shutdown-grace", 2*time.Second, "at exit, how long a stdio server gets after its stdin closes, and again after SIGTERM, before it is killed")
 }
 
