@@ -296,7 +296,7 @@ func (s *Server) turn(w http.ResponseWriter, r *http.Request, c *conversation, i
 	}
 	usage["total_tokens"] = usage["prompt_tokens"].(int) + usage["completion_tokens"].(int)
 	if stream {
-		s.streamOutputs(w, c, outputs, usage, reply.CutAfterEvents)
+		s.streamOutputs(r.Context(), w, c, outputs, usage, reply.CutAfterEvents, reply.EventDelay)
 	} else {
 		writeJSON(w, http.StatusOK, map[string]any{"object": "conversation.response", "conversation_id": c.id, "outputs": outputs, "usage": usage})
 	}

@@ -138,6 +138,9 @@ type Reply struct {
 	RetryAfter time.Duration // sent as Retry-After with Status
 	// Delay waits before answering (ended early if the client goes away).
 	Delay time.Duration
+	// EventDelay, on a streaming request, waits between the stream's
+	// events: a model that writes slowly.
+	EventDelay time.Duration
 	// CutAfterEvents, when > 0 on a streaming request, ends the stream after
 	// that many events, without conversation.response.done.
 	CutAfterEvents int

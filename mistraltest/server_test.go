@@ -379,3 +379,29 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// EventDelay spaces a stream's events: the first delta arrives long
+// before the last.
+func TestEventDelaySpacesTheStream(t *testing.T) {
+	s := mistraltest.NewServer(mistraltest.Sequence(&mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Text("slowly, slowly")}, EventDelay: 50 * time.Millisecond}))
+	defer s.Close()
+	var first, last time.Time
+	text := ""
+	for ev, err := range client(t, s).StartConversationStream(context.Background(), &mistral.ConversationRequest{Inputs: mistral.TextInputs("x"), Model: "m"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := ev.(*mistral.MessageOutputDeltaEvent); ok {
+			if first.IsZero() {
+				first = time.Now()
+			}
+			last = time.Now()
+			text += d.Content.Text
+		}
+	}
+	// "slowly, slowly" is two deltas of 8 characters: one pause between
+	// them at least.
+	if text != "slowly, slowly" || last.Sub(first) < 50*time.Millisecond {
+		t.Errorf("text %q, deltas %v apart", text, last.Sub(first))
+	}
+}

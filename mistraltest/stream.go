@@ -1,6 +1,7 @@
 package mistraltest
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -31,11 +32,14 @@ func writeEvent(w http.ResponseWriter, typ string, data map[string]any) {
 // streamOutputs streams outputs as the API does: started, deltas per output
 // (indexed by output_index), done with usage. cut > 0 stops after that many
 // events, as if the connection dropped.
-func (s *Server) streamOutputs(w http.ResponseWriter, c *conversation, outputs []map[string]json.RawMessage, usage map[string]any, cut int) {
+func (s *Server) streamOutputs(ctx context.Context, w http.ResponseWriter, c *conversation, outputs []map[string]json.RawMessage, usage map[string]any, cut int, pause time.Duration) {
 	startStream(w)
 	n := 0
 	emit := func(typ string, data map[string]any) bool {
 		if cut > 0 && n >= cut {
+			return false
+		}
+		if n > 0 && !sleep(ctx, pause) {
 			return false
 		}
 		writeEvent(w, typ, data)
@@ -126,7 +130,7 @@ func (s *Server) streamOutputs(w http.ResponseWriter, c *conversation, outputs [
 func (s *Server) stall(w http.ResponseWriter, r *http.Request, c *conversation, reply *Reply, stream bool) {
 	if n := reply.StallAfterEvents; n > 0 && stream {
 		outputs := s.materialize(c, reply.Outputs)
-		s.streamOutputs(w, c, outputs, map[string]any{}, n)
+		s.streamOutputs(r.Context(), w, c, outputs, map[string]any{}, n, 0)
 	}
 	<-r.Context().Done()
 }
