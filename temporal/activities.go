@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -73,13 +75,19 @@ func (a *activities) Turn(ctx context.Context, in turnInput) (*run.TurnOutput, e
 			return a.restart(ctx, t, h, first)
 		}
 	}
-	// Each streamed event is a heartbeat; so is a tick while the model
-	// thinks before its first token (the client's idle timeout bounds a
-	// stream that stalls).
-	stop := a.heartbeat(ctx)
+	// The heartbeats carry the text streamed so far, for clients to show
+	// (GetStreamingTurn): heartbeat details are kept by the server outside
+	// the workflow's history and answered by DescribeWorkflowExecution, so
+	// streaming costs no history events and no workflow task. They tick
+	// while the model thinks before its first token too (the client's idle
+	// timeout bounds a stream that stalls).
+	st := &streamed{turn: StreamingTurn{Turn: in.Shown, Attempt: int(activity.GetInfo(ctx).Attempt)}}
+	stop := a.heartbeatEvery(ctx, streamEvery, st.details)
 	defer stop()
-	emit := func(mistral.Event) bool {
-		activity.RecordHeartbeat(ctx)
+	emit := func(ev mistral.Event) bool {
+		if d, ok := ev.(*mistral.MessageOutputDeltaEvent); ok {
+			st.add(d.Content)
+		}
 		return ctx.Err() == nil
 	}
 	out, err := a.runner.Steps(emit).Turn(ctx, t)
@@ -155,20 +163,71 @@ func (a *activities) restart(ctx context.Context, t *run.Turn, h mistral.Entries
 
 // heartbeat records a heartbeat every interval until stop is called.
 func (a *activities) heartbeat(ctx context.Context) (stop func()) {
+	return a.heartbeatEvery(ctx, a.opts.heartbeatEvery, nil)
+}
+
+// streamEvery is how often a streaming turn records its text; the worker's
+// MaxHeartbeatThrottleInterval bounds how often the server gets it.
+const streamEvery = 250 * time.Millisecond
+
+// heartbeatEvery records a heartbeat every d, with details() if not nil,
+// until stop is called. (A heartbeat without details would clear the
+// ones recorded before: a streaming turn's heartbeats all carry them.)
+func (a *activities) heartbeatEvery(ctx context.Context, d time.Duration, details func() any) (stop func()) {
 	done := make(chan struct{})
 	go func() {
-		tick := time.NewTicker(a.opts.heartbeatEvery)
+		tick := time.NewTicker(d)
 		defer tick.Stop()
 		for {
 			select {
 			case <-done:
 				return
 			case <-tick.C:
-				activity.RecordHeartbeat(ctx)
+				if details != nil {
+					activity.RecordHeartbeat(ctx, details())
+				} else {
+					activity.RecordHeartbeat(ctx)
+				}
 			}
 		}
 	}()
 	return func() { close(done) }
+}
+
+// maxStreamText bounds the text a turn's heartbeats carry; past it
+// clients finish the turn from Progress.Texts.
+const maxStreamText = 64 << 10
+
+// streamed is the text a turn has streamed so far.
+type streamed struct {
+	mu   sync.Mutex
+	turn StreamingTurn
+	text strings.Builder
+}
+
+func (s *streamed) add(c mistral.Content) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.text.Len() >= maxStreamText {
+		return
+	}
+	s.text.WriteString(c.Text)
+	for _, ch := range c.Chunks {
+		if tc, ok := ch.(*mistral.TextChunk); ok {
+			s.text.WriteString(tc.Text)
+		}
+	}
+}
+
+func (s *streamed) details() any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.turn
+	t.Text = s.text.String()
+	if len(t.Text) > maxStreamText {
+		t.Text = trunc.Cut(t.Text, maxStreamText, "")
+	}
+	return t
 }
 
 // Call executes one tool call. The tool's own error, an unknown tool or bad

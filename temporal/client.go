@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/mcprun/mcprun/run"
 )
@@ -35,6 +36,9 @@ func Wait(ctx context.Context, c client.Client, id string) (*run.Result, error) 
 	if err := c.GetWorkflow(ctx, id, "").Get(ctx, &out); err != nil {
 		return nil, fmt.Errorf("temporal: waiting for %s: %w", id, err)
 	}
+	if e := out.Error; e != nil && e.Kind == KindOutput {
+		return out.Result, &run.OutputError{Text: out.Result.Text(), Err: errors.New(e.Cause)}
+	}
 	return out.Result, out.Error.err()
 }
 
@@ -49,8 +53,44 @@ func (e *RunError) err() error {
 		return &run.MaxTurnsError{Turns: e.Turns, Pending: e.Pending}
 	case KindCancelled:
 		return fmt.Errorf("%w: %w", context.Canceled, e)
+	case KindTimeout:
+		return fmt.Errorf("%w: %w", e, &timeoutError{})
 	}
 	return e
+}
+
+// timeoutError makes a durable run's timeout match run.ErrRunTimeout and
+// context.DeadlineExceeded, as an in-process run's does.
+type timeoutError struct{}
+
+func (*timeoutError) Error() string { return context.DeadlineExceeded.Error() }
+
+func (*timeoutError) Is(target error) bool {
+	return target == run.ErrRunTimeout || target == context.DeadlineExceeded
+}
+
+// GetStreamingTurn returns the text the run's model turn has streamed so
+// far, or nil if no turn is under way. It reads the turn activity's last
+// heartbeat (DescribeWorkflowExecution): the text is as fresh as the
+// worker's heartbeat throttle ([DefaultHeartbeatThrottle]) allows, and
+// streaming adds nothing to the workflow's history. Progress.Texts has the
+// whole text of a turn that ended.
+func GetStreamingTurn(ctx context.Context, c client.Client, id string) (*StreamingTurn, error) {
+	d, err := c.DescribeWorkflow(ctx, id, "")
+	if err != nil {
+		return nil, fmt.Errorf("temporal: describing %s: %w", id, err)
+	}
+	for _, pa := range d.RawResponse.GetPendingActivities() {
+		if pa.GetActivityType().GetName() != TurnActivity || pa.GetHeartbeatDetails() == nil {
+			continue
+		}
+		var st StreamingTurn
+		if err := converter.GetDefaultDataConverter().FromPayloads(pa.GetHeartbeatDetails(), &st); err != nil {
+			return nil, fmt.Errorf("temporal: the streamed text of %s: %w", id, err)
+		}
+		return &st, nil
+	}
+	return nil, nil
 }
 
 // GetProgress asks a run where it is.

@@ -31,7 +31,12 @@ type RunInput struct {
 	// TurnLimit bounds the turns of this run (run.TurnLimit); 0: Settings.
 	TurnLimit int       `json:"turn_limit,omitempty"`
 	Policy    RunPolicy `json:"policy"`
-	Carried   *Carried  `json:"carried,omitempty"`
+	// Timeout bounds the whole run (run.WithRunTimeout), from the
+	// workflow's start and across continue-as-new; past it the run stops as
+	// a cancelled one does (its pending calls answered) and fails with an
+	// error wrapping run.ErrRunTimeout. 0: no bound.
+	Timeout time.Duration `json:"timeout,omitempty"`
+	Carried *Carried      `json:"carried,omitempty"`
 }
 
 // RunPolicy are the workflow's timeouts and limits; the zero value gives the
@@ -77,6 +82,8 @@ type Carried struct {
 	Turns        int             `json:"turns"`
 	Usage        mistral.Usage   `json:"usage"`
 	InputEntries mistral.Entries `json:"input_entries,omitempty"`
+	// Deadline is RunInput.Timeout's, fixed by the first segment.
+	Deadline time.Time `json:"deadline,omitzero"`
 }
 
 // Outcome is the workflow's result: the run's Result and, if it failed,
@@ -92,6 +99,8 @@ const (
 	KindTool      = "tool"      // a tool failed (run.ToolError)
 	KindMaxTurns  = "max_turns" // the turn limit (run.MaxTurnsError)
 	KindCancelled = "cancelled" // the run was cancelled
+	KindTimeout   = "timeout"   // the run took longer than RunInput.Timeout
+	KindOutput    = "output"    // the answer is not the structured output asked for (run.OutputError)
 	KindOther     = "other"
 )
 
@@ -103,6 +112,8 @@ type RunError struct {
 	ToolCallID string `json:"tool_call_id,omitempty"`
 	Turns      int    `json:"turns,omitempty"`
 	Pending    int    `json:"pending,omitempty"`
+	// Cause is why the answer is not the structured output (KindOutput).
+	Cause string `json:"cause,omitempty"`
 }
 
 // Error implements error.
@@ -119,6 +130,26 @@ type Progress struct {
 	// Events are the run's recent events, numbered from 1 (Seq); older ones
 	// are dropped past 256.
 	Events []ProgressEvent `json:"events,omitempty"`
+	// Texts are the texts of the last turns that answered with text (at
+	// most 8, each cut past 64 KiB), so that a client that shows a turn's
+	// streamed text ([GetStreamingTurn]) can finish it once the turn ends.
+	Texts []TurnText `json:"texts,omitempty"`
+}
+
+// A TurnText is the text a model turn answered with.
+type TurnText struct {
+	Turn int    `json:"turn"`
+	Text string `json:"text"`
+}
+
+// A StreamingTurn is the text a model turn has streamed so far, as its
+// activity's heartbeats carry it ([GetStreamingTurn]).
+type StreamingTurn struct {
+	Turn int `json:"turn"` // as Progress counts turns
+	// Attempt is the activity's attempt: a retried turn streams again from
+	// the start.
+	Attempt int    `json:"attempt"`
+	Text    string `json:"text"`
 }
 
 // A ProgressEvent is one step of a run.
@@ -159,6 +190,9 @@ type turnInput struct {
 	// CheckHistory reconciles with the conversation before sending, as a
 	// retried attempt always does.
 	CheckHistory bool `json:"check_history,omitempty"`
+	// Shown is the turn's number as Progress counts them (across
+	// continue-as-new), carried by its heartbeats.
+	Shown int `json:"shown,omitempty"`
 }
 
 // toolsResult is the tool listing activity's result.

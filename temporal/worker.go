@@ -84,6 +84,9 @@ func WithHeartbeatInterval(d time.Duration) Option {
 // r's Go functions and MCP clients execute the calls, r's Mistral client
 // sends the turns (build it with mistral.WithMaxRetries(0): Temporal
 // retries). The caller keeps r and closes it after the worker stops.
+// Give the worker a MaxHeartbeatThrottleInterval of about
+// [DefaultHeartbeatThrottle] for clients to see streamed text promptly
+// ([NewWorker] does).
 func Register(reg worker.Registry, r *run.Runner, opts ...Option) error {
 	if reg == nil || r == nil {
 		return errors.New("temporal: Register: nil worker or runner")
@@ -109,15 +112,27 @@ func Register(reg worker.Registry, r *run.Runner, opts ...Option) error {
 	return nil
 }
 
+// DefaultHeartbeatThrottle is the MaxHeartbeatThrottleInterval
+// [NewWorker] gives a worker whose options set none: how often the text a
+// turn streams reaches the server (see [GetStreamingTurn]).
+const DefaultHeartbeatThrottle = 500 * time.Millisecond
+
 // NewWorker returns a worker on taskQueue ("" is [DefaultTaskQueue]) with
 // the workflow and activities registered (see [Register]). Start it with
-// Run or Start; stop it before closing r.
+// Run or Start; stop it before closing r. Unless wo sets it,
+// wo.MaxHeartbeatThrottleInterval is [DefaultHeartbeatThrottle].
 func NewWorker(c client.Client, taskQueue string, r *run.Runner, wo worker.Options, opts ...Option) (worker.Worker, error) {
 	if c == nil {
 		return nil, errors.New("temporal: NewWorker: nil client")
 	}
 	if taskQueue == "" {
 		taskQueue = DefaultTaskQueue
+	}
+	if wo.MaxHeartbeatThrottleInterval == 0 {
+		// A streaming turn's heartbeats carry its text: clients see it
+		// twice a second rather than every 24 s (80% of the turn's
+		// heartbeat timeout, the SDK's default throttle).
+		wo.MaxHeartbeatThrottleInterval = DefaultHeartbeatThrottle
 	}
 	w := worker.New(c, taskQueue, wo)
 	if err := Register(w, r, opts...); err != nil {

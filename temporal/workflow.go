@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/mcprun/mcprun/internal/trunc"
 	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
 )
@@ -33,9 +35,27 @@ func Workflow(ctx workflow.Context, in RunInput) (*Outcome, error) {
 	if err := workflow.SetQueryHandler(ctx, ProgressQuery, func() (Progress, error) {
 		p := w.prog
 		p.Events = append([]ProgressEvent(nil), w.prog.Events...)
+		p.Texts = append([]TurnText(nil), w.prog.Texts...)
 		return p, nil
 	}); err != nil {
 		return nil, err
+	}
+	if in.Timeout > 0 {
+		// The run's bound holds across continue-as-new: the first segment
+		// fixes the deadline, the next ones carry it.
+		deadline := workflow.Now(ctx).Add(in.Timeout)
+		if c := in.Carried; c != nil && !c.Deadline.IsZero() {
+			deadline = c.Deadline
+		}
+		w.deadline = deadline
+		var cancel workflow.CancelFunc
+		ctx, cancel = workflow.WithCancel(ctx)
+		workflow.Go(ctx, func(gctx workflow.Context) {
+			if workflow.NewTimer(gctx, deadline.Sub(workflow.Now(gctx))).Get(gctx, nil) == nil {
+				w.timedOut = true
+				cancel()
+			}
+		})
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, ApproveUpdate, func(ctx workflow.Context, a Approval) error {
 		w.approval = &a
@@ -55,6 +75,46 @@ type wf struct {
 	deferral *run.Deferral // the calls waiting for an approval
 	approval *Approval
 	executed map[string]string // results of calls that ran before a deferral
+	deadline time.Time         // RunInput.Timeout's, if any
+	timedOut bool
+}
+
+// Bounds of Progress.Texts: the query answers them at once.
+const (
+	maxTexts    = 8
+	maxTurnText = 64 << 10
+)
+
+// text keeps the text a turn answered with, for clients that stream it.
+func (w *wf) text(turn int, outputs mistral.Entries) {
+	t := outputText(outputs)
+	if t == "" {
+		return
+	}
+	if len(t) > maxTurnText {
+		t = trunc.Cut(t, maxTurnText, "…")
+	}
+	w.prog.Texts = append(w.prog.Texts, TurnText{Turn: turn, Text: t})
+	if n := len(w.prog.Texts); n > maxTexts {
+		w.prog.Texts = append([]TurnText(nil), w.prog.Texts[n-maxTexts:]...)
+	}
+}
+
+// outputText is the text of a turn's messages as it streams: their text
+// chunks, without markers for files or references.
+func outputText(outputs mistral.Entries) string {
+	var b strings.Builder
+	for _, e := range outputs {
+		if m, ok := e.(*mistral.MessageOutputEntry); ok {
+			b.WriteString(m.Content.Text)
+			for _, c := range m.Content.Chunks {
+				if tc, ok := c.(*mistral.TextChunk); ok {
+					b.WriteString(tc.Text)
+				}
+			}
+		}
+	}
+	return b.String()
 }
 
 // maxEventText bounds an event's arguments and text: the query answers
@@ -130,7 +190,7 @@ func (w *wf) run(ctx workflow.Context) (*Outcome, error) {
 			next := in
 			next.Inputs, next.ConversationID = can.inputs, res.ConversationID
 			next.TurnLimit = max(maxTurns-res.Turns, 1)
-			next.Carried = &Carried{Turns: all.Turns, Usage: all.Usage, InputEntries: all.InputEntries}
+			next.Carried = &Carried{Turns: all.Turns, Usage: all.Usage, InputEntries: all.InputEntries, Deadline: w.deadline}
 			return nil, workflow.NewContinueAsNewError(ctx, WorkflowName, next)
 		}
 		all = merge(all, res)
@@ -205,6 +265,9 @@ func (w *wf) cancelled(ctx workflow.Context, res *run.Result) *Outcome {
 		}
 	}
 	w.prog.Status = "done"
+	if w.timedOut {
+		return &Outcome{Result: res, Error: &RunError{Kind: KindTimeout, Message: fmt.Sprintf("%v (%v)", run.ErrRunTimeout, w.in.Timeout), Turns: res.Turns, Pending: len(res.Pending)}}
+	}
 	return &Outcome{Result: res, Error: &RunError{Kind: KindCancelled, Message: "run: cancelled", Turns: res.Turns, Pending: len(res.Pending)}}
 }
 
@@ -215,11 +278,14 @@ func runError(err error) *RunError {
 	re := &RunError{Kind: KindOther, Message: err.Error()}
 	var te *run.ToolError
 	var me *run.MaxTurnsError
+	var oe *run.OutputError
 	switch {
 	case errors.As(err, &te):
 		re.Kind, re.Tool, re.ToolCallID = KindTool, te.Tool, te.ToolCallID
 	case errors.As(err, &me):
 		re.Kind, re.Turns, re.Pending = KindMaxTurns, me.Turns, me.Pending
+	case errors.As(err, &oe):
+		re.Kind, re.Cause = KindOutput, oe.Err.Error()
 	}
 	return re
 }
@@ -293,10 +359,11 @@ func (s *wfSteps) Turn(_ context.Context, t *run.Turn) (*run.TurnOutput, error) 
 	w.event(ProgressEvent{Kind: "turn", Turn: w.prog.Turns})
 	ctx := w.turnOptions(s.ctx)
 	var out run.TurnOutput
-	if err := workflow.ExecuteActivity(ctx, TurnActivity, turnInput{Turn: t}).Get(ctx, &out); err != nil {
+	if err := workflow.ExecuteActivity(ctx, TurnActivity, turnInput{Turn: t, Shown: w.prog.Turns}).Get(ctx, &out); err != nil {
 		return nil, unwrapActivity(err)
 	}
 	w.prog.ConversationID = out.ConversationID
+	w.text(w.prog.Turns, out.Outputs)
 	return &out, nil
 }
 

@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -65,7 +66,7 @@ func mainCode(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	a := &app{stdout: stdout, stderr: stderr, getenv: getenv}
+	a := &app{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	var err error
 	switch args[0] {
 	case "worker":
@@ -98,6 +99,7 @@ func mainCode(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 }
 
 type app struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 }
@@ -282,41 +284,59 @@ func (a *app) runCmd(ctx context.Context, args []string) error {
 	var (
 		conn                    connFlags
 		model, agent, instr, id string
-		conversation            string
+		conversation, schema    string
 		maxTurns                int
 		contOnErr, detach, js   bool
 		stream                  bool
+		timeout                 time.Duration
 	)
-	fs := a.flagSet("run", "[flags] PROMPT")
+	fs := a.flagSet("run", "[flags] PROMPT  (PROMPT \"-\" reads it from stdin; optional with --conversation)")
 	conn.register(fs, a.getenv)
 	fs.StringVar(&model, "model", "mistral-medium-latest", "the `MODEL` to run (ignored with --agent)")
 	fs.StringVar(&agent, "agent", "", "run with the agent of this `ID` instead of a model")
 	fs.StringVar(&instr, "instructions", "", "system instructions of a model run")
+	fs.StringVar(&schema, "output-schema", "", "a JSON Schema `FILE`: the answer is structured output matching it")
 	fs.StringVar(&conversation, "conversation", "", "continue the conversation of this `ID`")
 	fs.IntVar(&maxTurns, "max-turns", run.DefaultMaxTurns, "bound on model turns")
 	fs.BoolVar(&contOnErr, "continue-on-error", true, "send a failing tool's error to the model instead of stopping")
+	fs.DurationVar(&timeout, "timeout", 0, "bound the whole run (e.g. 90s, 5m), from its start and whatever worker runs it; 0: none")
 	fs.BoolVar(&detach, "detach", false, "print the run's workflow id and exit; mcprun-temporal attach ID follows it")
-	fs.BoolVar(&js, "json", false, "print the result as one JSON object")
-	fs.BoolVar(&stream, "stream", false, "print tool calls and results on stderr as they happen, as mcprun run --stream does")
+	fs.BoolVar(&js, "json", false, `print the result as one JSON object {"workflow_id","conversation_id","output_entries","output_text","output"}`)
+	fs.BoolVar(&stream, "stream", false, "print the answer's text as it streams and tool calls on stderr as they happen, as mcprun run --stream does")
 	fs.StringVar(&id, "id", "", "the workflow `ID` (default: Temporal chooses)")
+	refused := refuseLocalFlags(fs)
+	fs.Usage = refused.usage(fs, "usage: mcprun-temporal run [flags] PROMPT  (PROMPT \"-\" reads it from stdin; optional with --conversation)")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
+	if err := refused.err(); err != nil {
+		return err
+	}
 	prompt := strings.Join(fs.Args(), " ")
+	if prompt == "-" { // the prompt from stdin, as mcprun run reads it
+		b, err := io.ReadAll(io.LimitReader(a.stdin, 10<<20))
+		if err != nil {
+			return fmt.Errorf("reading the prompt from stdin: %w", err)
+		}
+		prompt = strings.TrimSpace(string(b))
+	}
 	if prompt == "" && conversation == "" {
 		fs.Usage()
 		return errUsage
 	}
-	s := run.Settings{Model: model, MaxTurns: maxTurns, ContinueOnError: contOnErr, Instructions: instr}
-	if agent != "" {
-		s = run.Settings{AgentID: agent, MaxTurns: maxTurns, ContinueOnError: contOnErr}
+	if timeout < 0 {
+		return errors.New("--timeout: negative duration")
+	}
+	s, err := settings(model, agent, instr, schema, maxTurns, contOnErr)
+	if err != nil {
+		return err
 	}
 	tc, err := conn.dial(ctx)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
-	in := temporal.RunInput{Settings: s, ConversationID: conversation}
+	in := temporal.RunInput{Settings: s, ConversationID: conversation, Timeout: timeout}
 	if prompt != "" {
 		in.Inputs = mistral.TextInputs(prompt)
 	}
@@ -331,8 +351,41 @@ func (a *app) runCmd(ctx context.Context, args []string) error {
 	return a.follow(ctx, tc, wr.GetID(), js, stream)
 }
 
+// settings are the run's settings as a local run makes them: a Runner
+// built with the same options says them (and checks them: a schema that
+// does not compile fails here, not after the run).
+func settings(model, agent, instr, schema string, maxTurns int, contOnErr bool) (run.Settings, error) {
+	opts := []run.Option{run.WithMaxTurns(maxTurns), run.WithContinueOnError(contOnErr)}
+	if agent != "" {
+		opts = append(opts, run.WithAgent(agent))
+	} else {
+		opts = append(opts, run.WithModel(model))
+		if instr != "" {
+			opts = append(opts, run.WithInstructions(instr))
+		}
+	}
+	if schema != "" {
+		raw, err := os.ReadFile(schema)
+		if err != nil {
+			return run.Settings{}, fmt.Errorf("--output-schema: %w", err)
+		}
+		name := strings.TrimSuffix(filepath.Base(schema), filepath.Ext(schema))
+		opts = append(opts, run.WithOutputSchema(strings.TrimSuffix(name, ".schema"), raw))
+	}
+	mc, err := mistral.NewClient(mistral.WithAPIKey("unused: the workers send the turns"))
+	if err != nil {
+		return run.Settings{}, err
+	}
+	r, err := run.New(mc, opts...)
+	if err != nil {
+		return run.Settings{}, err
+	}
+	defer r.Close()
+	return r.Settings(), nil
+}
+
 // follow prints a run's progress as mcprun run does (tool calls on
-// stderr), then its answer.
+// stderr; with stream, the answer's text as it streams), then its answer.
 func (a *app) follow(ctx context.Context, tc client.Client, id string, js, stream bool) error {
 	type done struct {
 		res *run.Result
@@ -345,63 +398,183 @@ func (a *app) follow(ctx context.Context, tc client.Client, id string, js, strea
 		res, err := temporal.Wait(wctx, tc, id)
 		ch <- done{res, err}
 	}()
-	seen, status := 0, ""
+	f := &follower{a: a, id: id, stream: stream && !js, complete: true}
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
-	show := func() {
-		p, err := temporal.GetProgress(wctx, tc, id)
-		if err != nil {
-			return
-		}
-		for _, e := range p.Events {
-			if e.Seq <= seen {
-				continue
-			}
-			seen = e.Seq
-			switch e.Kind {
-			case "tool.started", "tool.result":
-				if !stream {
-					continue
-				}
-			}
-			switch e.Kind {
-			case "tool.started":
-				fmt.Fprintf(a.stderr, "→ %s %s\n", e.Name, clip(e.Arguments, 200))
-			case "tool.result":
-				fmt.Fprintf(a.stderr, "← %s: %s\n", e.Name, clip(e.Text, 200))
-			case "confirmation_required":
-				fmt.Fprintf(a.stderr, "? %s %s needs approval: mcprun-temporal approve %s\n", e.Name, clip(e.Arguments, 200), id)
-			}
-		}
-		if p.Status != status && p.Status != "running" && p.Status != "done" {
-			fmt.Fprintf(a.stderr, "… %s\n", p.Status)
-		}
-		status = p.Status
-	}
 	for {
 		select {
 		case <-tick.C:
-			show()
+			f.show(wctx, tc, true)
 		case d := <-ch:
-			show()
+			f.show(wctx, tc, false)
 			if d.err != nil && errors.Is(ctx.Err(), context.Canceled) {
 				fmt.Fprintf(a.stderr, "the run goes on: mcprun-temporal attach %s (or cancel %s)\n", id, id)
 				return errDetachedStop
 			}
 			if d.err != nil {
+				var oe *run.OutputError
+				if errors.As(d.err, &oe) && d.res != nil {
+					// As mcprun run: the answer is kept (stdout, or
+					// --json's partial result), the error is the line on
+					// stderr.
+					switch {
+					case js:
+						a.printPartialJSON(id, d.res, d.err)
+					case stream:
+						f.finish(d.res)
+					default:
+						fmt.Fprintln(a.stdout, d.res.Text())
+					}
+					return d.err
+				}
 				if d.res != nil && d.res.ConversationID != "" {
+					if js {
+						a.printPartialJSON(id, d.res, d.err)
+					}
 					fmt.Fprintf(a.stderr, "conversation %s\n", d.res.ConversationID)
 				}
 				return d.err
 			}
 			if js {
-				enc := json.NewEncoder(a.stdout)
-				return enc.Encode(map[string]any{"workflow_id": id, "conversation_id": d.res.ConversationID, "output_entries": d.res.OutputEntries, "output_text": d.res.Text()})
+				return a.printJSON(id, d.res)
+			}
+			if f.stream {
+				f.finish(d.res)
+				return nil
 			}
 			fmt.Fprintln(a.stdout, d.res.Text())
 			return nil
 		}
 	}
+}
+
+// follower prints what a run reports, each thing once.
+type follower struct {
+	a      *app
+	id     string
+	stream bool // the answer's text as it streams
+	seen   int
+	status string
+	// The turn whose text is shown, what of it was printed, from which
+	// attempt, and whether that is all of it.
+	turn     int
+	shown    string
+	attempt  int
+	complete bool
+}
+
+func (f *follower) show(ctx context.Context, tc client.Client, running bool) {
+	a := f.a
+	p, err := temporal.GetProgress(ctx, tc, f.id)
+	if err != nil {
+		return
+	}
+	if f.stream {
+		// The text of turns that ended first (their calls follow them).
+		for _, t := range p.Texts {
+			if t.Turn > f.turn || (t.Turn == f.turn && !f.complete) {
+				f.text(t.Turn, 0, t.Text, true)
+			}
+		}
+	}
+	for _, e := range p.Events {
+		if e.Seq <= f.seen {
+			continue
+		}
+		f.seen = e.Seq
+		switch e.Kind {
+		case "tool.started", "tool.result":
+			if !f.stream {
+				continue
+			}
+		}
+		switch e.Kind {
+		case "tool.started":
+			fmt.Fprintf(a.stderr, "→ %s %s\n", e.Name, clip(e.Arguments, 200))
+		case "tool.result":
+			fmt.Fprintf(a.stderr, "← %s: %s\n", e.Name, clip(e.Text, 200))
+		case "confirmation_required":
+			fmt.Fprintf(a.stderr, "? %s %s needs approval: mcprun-temporal approve %s\n", e.Name, clip(e.Arguments, 200), f.id)
+		}
+	}
+	if p.Status != f.status && p.Status != "running" && p.Status != "done" {
+		fmt.Fprintf(a.stderr, "… %s\n", p.Status)
+	}
+	f.status = p.Status
+	if f.stream && running {
+		st, err := temporal.GetStreamingTurn(ctx, tc, f.id)
+		if err == nil && st != nil && (st.Turn > f.turn || (st.Turn == f.turn && !f.complete)) {
+			f.text(st.Turn, st.Attempt, st.Text, false)
+		}
+	}
+}
+
+// text prints what of a turn's text was not printed yet.
+func (f *follower) text(turn, attempt int, text string, complete bool) {
+	if turn != f.turn {
+		f.turn, f.shown, f.attempt = turn, "", attempt
+	}
+	if !strings.HasPrefix(text, f.shown) {
+		// The turn was retried and streamed again: what was printed is
+		// not its answer.
+		fmt.Fprintln(f.a.stdout)
+		fmt.Fprintf(f.a.stderr, "… turn %d was retried: its text starts again\n", turn)
+		f.shown = ""
+	}
+	fmt.Fprint(f.a.stdout, text[len(f.shown):])
+	f.shown, f.complete = text, complete
+	if attempt != 0 {
+		f.attempt = attempt
+	}
+}
+
+// finish ends a streamed answer: the rest of the final text (past what its
+// heartbeats and Progress.Texts carried), then a newline, as mcprun run
+// --stream does.
+func (f *follower) finish(res *run.Result) {
+	if t := res.Text(); f.shown != "" && strings.HasPrefix(t, f.shown) {
+		fmt.Fprint(f.a.stdout, t[len(f.shown):])
+	}
+	fmt.Fprintln(f.a.stdout)
+}
+
+// printJSON prints what mcprun run --json prints, with the workflow id.
+func (a *app) printJSON(id string, res *run.Result) error {
+	out := struct {
+		WorkflowID     string          `json:"workflow_id"`
+		ConversationID string          `json:"conversation_id"`
+		OutputEntries  mistral.Entries `json:"output_entries"`
+		OutputText     string          `json:"output_text"`
+		Output         json.RawMessage `json:"output"`
+	}{id, res.ConversationID, res.OutputEntries, res.Text(), json.RawMessage("null")}
+	if out.OutputEntries == nil {
+		out.OutputEntries = mistral.Entries{}
+	}
+	if raw, err := run.OutputAs[json.RawMessage](res); err == nil {
+		out.Output = raw
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// printPartialJSON prints what mcprun run --json prints for a run that
+// stopped: {"workflow_id", "conversation_id", "output_entries",
+// "pending_calls", "error"}.
+func (a *app) printPartialJSON(id string, res *run.Result, runErr error) {
+	out := struct {
+		WorkflowID     string                       `json:"workflow_id"`
+		ConversationID string                       `json:"conversation_id"`
+		OutputEntries  mistral.Entries              `json:"output_entries"`
+		PendingCalls   []*mistral.FunctionCallEntry `json:"pending_calls"`
+		Error          string                       `json:"error"`
+	}{id, res.ConversationID, res.OutputEntries, append([]*mistral.FunctionCallEntry{}, res.Pending...), strings.ReplaceAll(runErr.Error(), "\n", " ")}
+	if out.OutputEntries == nil {
+		out.OutputEntries = mistral.Entries{}
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
 }
 
 func (a *app) attachCmd(ctx context.Context, args []string) error {
