@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/mcprun/mcprun/internal/mcpconfig"
@@ -22,30 +20,11 @@ func (a *app) toolsCmd(ctx context.Context, args []string) error {
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
-	servers, err := a.servers(&sf)
+	servers, clients, down, closeAll, err := a.connectAll(ctx, &sf)
 	if err != nil {
 		return err
 	}
-	if len(servers) == 0 && len(sf.dropped) > 0 {
-		return fmt.Errorf("no MCP server to start: %s", droppedText(sf.dropped))
-	}
-	if len(servers) == 0 {
-		return errors.New("no MCP servers: give --stdio, --sse, --http or --config (or write ./mcprun.json)")
-	}
-	clients := make([]*mcpclient.Client, len(servers))
-	for i, s := range servers {
-		c, done, err := a.client(ctx, &sf, s)
-		if err != nil {
-			return err
-		}
-		defer done()
-		defer c.Close()
-		clients[i] = c
-	}
-	down, err := connectEach(ctx, clients)
-	if err != nil {
-		return err
-	}
+	defer closeAll()
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	var left []string // what is not offered, and why, after the list
 	for i, c := range clients {
@@ -124,36 +103,20 @@ func (a *app) callCmd(ctx context.Context, args []string) error {
 	if !json.Valid([]byte(argJSON)) {
 		return fmt.Errorf("arguments are not valid JSON: %s", clip(argJSON, 80))
 	}
-	servers, err := a.servers(&sf)
+	_, c, done, err := a.oneServer(ctx, &sf, rest[0])
 	if err != nil {
 		return err
 	}
-	var names []string
-	for _, s := range servers {
-		names = append(names, s.Name)
-		if s.Name != rest[0] {
-			continue
-		}
-		c, done, err := a.client(ctx, &sf, s)
-		if err != nil {
-			return err
-		}
-		defer done()
-		defer c.Close()
-		if err := c.Connect(ctx); err != nil {
-			return err
-		}
-		res, err := c.CallTool(ctx, rest[1], json.RawMessage(argJSON))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(a.stdout, terminalSafe(res.Text))
-		if res.IsError {
-			return fmt.Errorf("tool %s returned an error", rest[1])
-		}
-		return nil
+	defer done()
+	res, err := c.CallTool(ctx, rest[1], json.RawMessage(argJSON))
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("no server named %q (configured: %s)", rest[0], strings.Join(names, ", "))
+	fmt.Fprintln(a.stdout, terminalSafe(res.Text))
+	if res.IsError {
+		return fmt.Errorf("tool %s returned an error", rest[1])
+	}
+	return nil
 }
 
 func droppedText(ds []mcpconfig.Dropped) string {
@@ -162,34 +125,4 @@ func droppedText(ds []mcpconfig.Dropped) string {
 		parts[i] = d.Name + " (" + d.Reason + ")"
 	}
 	return strings.Join(parts, ", ")
-}
-
-// connectEach connects the clients concurrently; down holds the error of
-// each that did not start (nil for the others). It fails only when none
-// started, as a run does.
-func connectEach(ctx context.Context, clients []*mcpclient.Client) (down []*mcpclient.ServerError, err error) {
-	down = make([]*mcpclient.ServerError, len(clients))
-	var wg sync.WaitGroup
-	for i, c := range clients {
-		wg.Go(func() {
-			if err := c.Connect(ctx); err != nil {
-				var se *mcpclient.ServerError
-				if !errors.As(err, &se) {
-					se = &mcpclient.ServerError{Server: c.Name(), Op: "connect", Err: err}
-				}
-				down[i] = se
-			}
-		})
-	}
-	wg.Wait()
-	var errs []error
-	for _, se := range down {
-		if se != nil {
-			errs = append(errs, se)
-		}
-	}
-	if len(errs) == len(clients) && len(clients) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return down, nil
 }
