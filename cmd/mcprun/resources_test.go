@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,5 +76,19 @@ func TestResourcesAndPrompts(t *testing.T) {
 	}
 	if code, _, stderr := cli(t, env, "run", "--http", url, "--prompt", "elsewhere/review", "hi"); code != 1 || !strings.Contains(stderr, "want SERVER/NAME, SERVER one of: "+host) {
 		t.Fatalf("bad --prompt: exit %d %q", code, stderr)
+	}
+}
+
+// A config whose every entry is left out says why, for each command that
+// connects all servers.
+func TestNothingToStart(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "mcp.json")
+	if err := os.WriteFile(cfg, []byte(`{"mcpServers": {"docs": {"command": "docs-server", "disabled": true}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"tools", "resources", "prompts"} {
+		if code, _, stderr := cli(t, nil, cmd, "--config", cfg); code != 1 || !strings.Contains(stderr, "no MCP server to start: docs (disabled)") {
+			t.Errorf("%s: exit %d %q", cmd, code, stderr)
+		}
 	}
 }
