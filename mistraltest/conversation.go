@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +27,7 @@ type conversation struct {
 	pending  []string // tool_call_ids of function calls without a result
 	nTurns   int
 	toolsRaw json.RawMessage
+	metadata map[string]json.RawMessage // as the start request set it
 }
 
 func (s *Server) startConversation(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -77,6 +80,12 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request, body 
 		c.model, c.instr, c.tools = model, str(req["instructions"]), tools
 	}
 	c.toolsRaw = req["tools"]
+	if m := req["metadata"]; len(m) > 0 && string(m) != "null" {
+		if json.Unmarshal(m, &c.metadata) != nil {
+			writeValidation(w, []any{"body", "metadata"}, "Input should be a valid dictionary", "dict_type")
+			return
+		}
+	}
 	inputs, verr := parseInputs(req["inputs"])
 	if verr != nil {
 		writeValidation(w, verr.loc, verr.msg, verr.typ)
@@ -158,6 +167,13 @@ func (s *Server) restartConversation(w http.ResponseWriter, r *http.Request, bod
 	}
 	// A restart forks a new conversation holding the entries up to from_entry_id.
 	nc := &conversation{id: newID("conv"), model: c.model, agentID: c.agentID, instr: c.instr, tools: c.tools, format: c.format, created: time.Now().UTC()}
+	nc.metadata = c.metadata // the fork keeps them, unless the request sets its own
+	if m := req["metadata"]; len(m) > 0 && string(m) != "null" {
+		if json.Unmarshal(m, &nc.metadata) != nil {
+			writeValidation(w, []any{"body", "metadata"}, "Input should be a valid dictionary", "dict_type")
+			return
+		}
+	}
 	nc.entries = append(nc.entries, c.entries[:idx+1]...)
 	nc.pending = pendingCalls(nc.entries)
 	nc.mu.Lock()
@@ -431,6 +447,9 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request, _ []byt
 
 func (s *Server) convJSON(c *conversation) map[string]any {
 	m := map[string]any{"object": "conversation", "id": c.id, "created_at": c.created, "updated_at": c.created}
+	if c.metadata != nil {
+		m["metadata"] = c.metadata
+	}
 	if c.agentID != "" {
 		m["agent_id"] = c.agentID
 	} else {
@@ -443,20 +462,62 @@ func (s *Server) convJSON(c *conversation) map[string]any {
 	return m
 }
 
+// listConversations answers a page (page from 0, page_size 100 by
+// default) of the conversations, newest first; metadata (a JSON object)
+// keeps those whose metadata has each of its members.
 func (s *Server) listConversations(w http.ResponseWriter, r *http.Request, _ []byte) {
+	q := r.URL.Query()
+	page, size := 0, 100
+	for name, v := range map[string]*int{"page": &page, "page_size": &size} {
+		if t := q.Get(name); t != "" {
+			n, err := strconv.Atoi(t)
+			if err != nil || n < 0 {
+				writeValidation(w, []any{"query", name}, "Input should be a valid integer", "int_parsing")
+				return
+			}
+			*v = n
+		}
+	}
+	var want map[string]json.RawMessage
+	if t := q.Get("metadata"); t != "" {
+		if json.Unmarshal([]byte(t), &want) != nil {
+			writeValidation(w, []any{"query", "metadata"}, "Input should be a valid dictionary", "dict_type")
+			return
+		}
+	}
 	s.mu.Lock()
 	convs := make([]*conversation, 0, len(s.convs))
 	for _, c := range s.convs {
 		convs = append(convs, c)
 	}
 	s.mu.Unlock()
+	slices.SortFunc(convs, func(a, b *conversation) int { return b.created.Compare(a.created) })
 	out := make([]map[string]any, 0, len(convs))
 	for _, c := range convs {
 		c.mu.Lock()
-		out = append(out, s.convJSON(c))
+		if hasMembers(c.metadata, want) {
+			out = append(out, s.convJSON(c))
+		}
 		c.mu.Unlock()
 	}
-	writeJSON(w, http.StatusOK, out)
+	from := min(page*size, len(out))
+	writeJSON(w, http.StatusOK, out[from:min(from+size, len(out))])
+}
+
+// hasMembers reports whether have holds each member of want, with an equal
+// value.
+func hasMembers(have, want map[string]json.RawMessage) bool {
+	for k, v := range want {
+		h, ok := have[k]
+		if !ok {
+			return false
+		}
+		var a, b any
+		if json.Unmarshal(h, &a) != nil || json.Unmarshal(v, &b) != nil || !reflect.DeepEqual(a, b) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) getHistory(w http.ResponseWriter, r *http.Request, _ []byte) {

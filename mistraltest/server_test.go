@@ -405,3 +405,37 @@ func TestEventDelaySpacesTheStream(t *testing.T) {
 		t.Errorf("text %q, deltas %v apart", text, last.Sub(first))
 	}
 }
+
+// Conversations keep their metadata; the list filters by it and pages.
+func TestListConversationsByMetadata(t *testing.T) {
+	s := mistraltest.NewServer(mistraltest.Echo())
+	defer s.Close()
+	c := client(t, s)
+	ctx := context.Background()
+	ids := map[string]string{}
+	for _, k := range []string{"a", "b", ""} {
+		req := &mistral.ConversationRequest{Inputs: mistral.TextInputs("x"), Model: "m"}
+		if k != "" {
+			req.Metadata = map[string]any{"k": k, "n": 1}
+		}
+		resp, err := c.StartConversation(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[k] = resp.ConversationID
+	}
+	got, err := c.ListConversations(ctx, &mistral.ListConversationsParams{Metadata: map[string]any{"k": "a"}})
+	if err != nil || len(got) != 1 || got[0].ID != ids["a"] || !strings.Contains(string(got[0].Raw), `"metadata":{"k":"a","n":1}`) {
+		t.Fatalf("by metadata: %v %+v", err, got)
+	}
+	if got, err = c.ListConversations(ctx, &mistral.ListConversationsParams{Metadata: map[string]any{"k": "a", "n": 2}}); err != nil || len(got) != 0 {
+		t.Fatalf("a member that differs: %v %+v", err, got)
+	}
+	all, err := c.ListConversations(ctx, nil)
+	if err != nil || len(all) != 3 || all[0].ID != ids[""] {
+		t.Fatalf("all, newest first: %v %+v", err, all)
+	}
+	if got, err = c.ListConversations(ctx, &mistral.ListConversationsParams{Page: 1, PageSize: 2}); err != nil || len(got) != 1 || got[0].ID != ids["a"] {
+		t.Fatalf("page 1 of 2: %v %+v", err, got)
+	}
+}

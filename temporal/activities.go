@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -75,6 +76,22 @@ func (a *activities) Turn(ctx context.Context, in turnInput) (*run.TurnOutput, e
 			return a.restart(ctx, t, h, first)
 		}
 	}
+	if t.Start != nil {
+		// A first turn names its conversation by the activity (metadata),
+		// so that a retried attempt finds the one an earlier attempt
+		// started and adopts it rather than starting a second one.
+		key := turnKey(ctx)
+		if activity.GetInfo(ctx).Attempt > 1 {
+			out, err := a.adopt(ctx, key)
+			if err != nil {
+				return nil, apiFailure(err)
+			}
+			if out != nil {
+				return a.bound(out), nil
+			}
+		}
+		t = withKey(t, key)
+	}
 	// The heartbeats carry the text streamed so far, for clients to show
 	// (GetStreamingTurn): heartbeat details are kept by the server outside
 	// the workflow's history and answered by DescribeWorkflowExecution, so
@@ -95,6 +112,71 @@ func (a *activities) Turn(ctx context.Context, in turnInput) (*run.TurnOutput, e
 		return nil, apiFailure(err)
 	}
 	return a.bound(out), nil
+}
+
+// TurnMetadata is the metadata member that names the conversation a durable
+// run's first turn started: "WORKFLOW_ID/RUN_ID/ACTIVITY_ID", the same for
+// every attempt of the turn.
+const TurnMetadata = "mcprun_turn"
+
+func turnKey(ctx context.Context) string {
+	info := activity.GetInfo(ctx)
+	return info.WorkflowExecution.ID + "/" + info.WorkflowExecution.RunID + "/" + info.ActivityID
+}
+
+// withKey returns t with its start request carrying key in its metadata.
+func withKey(t *run.Turn, key string) *run.Turn {
+	start := *t.Start
+	start.Metadata = maps.Clone(start.Metadata)
+	if start.Metadata == nil {
+		start.Metadata = map[string]any{}
+	}
+	start.Metadata[TurnMetadata] = key
+	nt := *t
+	nt.Start = &start
+	return &nt
+}
+
+// adopt finds the conversation an earlier attempt of this first turn
+// started (the API took it, the answer was lost with the worker or the
+// connection) and returns its answer as the turn's output; nil if there is
+// none with an answer. A conversation that took the prompt but holds no
+// answer is left as it is: it awaits no call (the damage a retry can do is
+// such a stray conversation, never a second answered one).
+func (a *activities) adopt(ctx context.Context, key string) (*run.TurnOutput, error) {
+	mc := a.runner.Client()
+	convs, err := mc.ListConversations(ctx, &mistral.ListConversationsParams{PageSize: 20, Metadata: map[string]any{TurnMetadata: key}})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range convs {
+		// The filter is checked here too: an API that ignored it would
+		// list other conversations.
+		var m struct {
+			Metadata map[string]any `json:"metadata"`
+		}
+		if json.Unmarshal(c.Raw, &m) != nil || m.Metadata[TurnMetadata] != key {
+			continue
+		}
+		h, err := mc.GetConversationHistory(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		// The answer is what follows the turn's inputs.
+		i := 0
+		for i < len(h.Entries) {
+			if _, ok := h.Entries[i].(*mistral.MessageInputEntry); !ok {
+				if _, ok := h.Entries[i].(*mistral.FunctionResultEntry); !ok {
+					break
+				}
+			}
+			i++
+		}
+		if i < len(h.Entries) {
+			return &run.TurnOutput{ConversationID: c.ID, Outputs: slices.Clone(h.Entries[i:])}, nil
+		}
+	}
+	return nil, nil
 }
 
 // findInputs finds a turn's inputs in the conversation's history: the

@@ -17,7 +17,10 @@
 //     failure;
 //   - a turn retried after the API may have accepted its append is
 //     reconciled with the conversation's history first: the same
-//     function.result is never appended twice;
+//     function.result is never appended twice; a retried first turn finds
+//     the conversation an earlier attempt started (its metadata names the
+//     turn: [TurnMetadata]) and goes on in it rather than starting a
+//     second one;
 //   - delivery per tool: at least once by default; at most once for tools
 //     the server marks destructive and not idempotent, or configured so
 //     ([AtMostOnce]); the model is told when such a call's outcome is

@@ -1,0 +1,54 @@
+package temporal_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/mcprun/mcprun/mistral"
+	"github.com/mcprun/mcprun/mistraltest"
+	"github.com/mcprun/mcprun/run"
+	"github.com/mcprun/mcprun/temporal"
+)
+
+// The API takes a run's first turn and answers it, but the answer never
+// reaches the worker (the stream is cut): the retried turn finds that
+// conversation by its metadata and goes on in it, instead of starting a
+// second conversation and leaving the first orphaned with a call nobody
+// answers.
+func TestRetriedFirstTurnAdoptsItsConversation(t *testing.T) {
+	var mu sync.Mutex
+	starts := 0
+	s := mistraltest.NewServer(func(ctx context.Context, turn *mistraltest.Turn) (*mistraltest.Reply, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if turn.TurnInConversation == 0 {
+			starts++
+			if starts == 1 {
+				r, _ := callThenAnswer(ctx, turn)
+				r.CutAfterEvents = 2 // stored, then the stream breaks
+				return r, nil
+			}
+		}
+		return callThenAnswer(ctx, turn)
+	})
+	defer s.Close()
+	var c counted
+	r := newRunner(t, s, run.WithFunctions(c.fn()))
+	env := newEnv(t, r)
+	env.ExecuteWorkflow(temporal.WorkflowName, temporal.RunInput{Settings: run.Settings{Model: "m"}, Inputs: mistral.TextInputs("1+2?")})
+	out := outcome(t, env)
+	if out.Error != nil {
+		t.Fatal(out.Error)
+	}
+	if starts != 1 || out.Result.Text() != "The sum is 3" || c.n != 1 {
+		t.Fatalf("%d conversation(s) started, text %q, %d call(s)", starts, out.Result.Text(), c.n)
+	}
+	convs, err := r.Client().ListConversations(context.Background(), nil)
+	if err != nil || len(convs) != 1 || convs[0].ID != out.Result.ConversationID {
+		t.Fatalf("conversations %v %+v, want only %s", err, convs, out.Result.ConversationID)
+	}
+	if n := results(t, s, out.Result.ConversationID); len(n) != 1 {
+		t.Fatalf("function.results %v", n)
+	}
+}
