@@ -84,7 +84,8 @@ func (c *stdioConn) oversized(err error) (jsonrpc.Message, bool) {
 	c.t.logger.Warn("mcp server answer over the size limit; dropped", "server", c.t.server, "bytes", e.size, "limit", e.max)
 	var line string
 	if c.calls.pending(key) {
-		text, _ := json.Marshal("Error: the tool's result was too large: " + what + ". Ask for less (a smaller range, a summary, a page).")
+		// No "Error: " here: RenderResult marks an error result so.
+		text, _ := json.Marshal("the tool's result was too large: " + what + ". Ask for less (a smaller range, a summary, a page).")
 		line = `{"jsonrpc":"2.0","id":` + raw + `,"result":{"content":[{"type":"text","text":` + string(text) + `}],"isError":true}}`
 	} else {
 		msg, _ := json.Marshal("mcpclient: " + what)

@@ -27,7 +27,7 @@ const MaxResultText = 1 << 20
 //     it (the text fallback servers send with it: the same JSON, or an
 //     object wrapping a block's text or JSON, as the filesystem and memory
 //     reference servers send), so that the model reads it once;
-//   - an isError result prefixed with "Error: ".
+//   - an isError result prefixed with "Error: " (unless its text starts so).
 //
 // The text is capped at [MaxResultText] bytes, with a marker saying how much
 // was cut. A nil result renders as an empty, non-error text.
@@ -74,9 +74,11 @@ func RenderResult(r *mcp.CallToolResult) (text string, isError bool) {
 	}
 	text = b.String()
 	if r.IsError {
-		if text == "" {
+		switch {
+		case text == "":
 			text = "Error: the tool reported an error without details"
-		} else {
+		case !strings.HasPrefix(text, "Error: "):
+			// Servers that say so themselves are not prefixed again.
 			text = "Error: " + text
 		}
 	}

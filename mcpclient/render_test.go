@@ -71,6 +71,7 @@ func TestRenderResult(t *testing.T) {
 		}, "done\n{\"count\":2,\"message\":\"done\"}", false},
 		{"error marked", &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: "no such file"}}}, "Error: no such file", true},
 		{"error without text", &mcp.CallToolResult{IsError: true}, "Error: the tool reported an error without details", true},
+		{"error saying so", &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: "Error: no such file"}}}, "Error: no such file", true},
 		{"mixed", &mcp.CallToolResult{Content: []mcp.Content{
 			&mcp.TextContent{Text: "here:"}, &mcp.ImageContent{MIMEType: "image/jpeg", Data: []byte{1, 2}}, nil,
 		}}, "here:\n[image: image/jpeg, 2 bytes]\n", false},

@@ -117,7 +117,7 @@ func TestStdioTransportLineTooLong(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := echo(t, c, "one")
-	if err != nil || !res.IsError || !strings.Contains(res.Text, "too large") || !strings.Contains(res.Text, "over the 1000 bytes") {
+	if err != nil || !res.IsError || !strings.HasPrefix(res.Text, "Error: the tool's result was too large") || !strings.Contains(res.Text, "over the 1000 bytes") {
 		t.Fatalf("call answered with a line too long: %+v, %v", res, err)
 	}
 	if res, err := echo(t, c, "two"); err != nil || res.Text != "two" {

@@ -175,8 +175,9 @@ func (s objectSchema) propertyNames() []string {
 
 // A run that calls both servers' tools: each result reaches the model once
 // (the text, not again as structuredContent JSON), a picture is described
-// rather than dumped as base64, and a path outside the filesystem server's
-// root is refused — an error result the model reads, not a failed run.
+// rather than dumped as base64, a result too large for a message is an
+// error result, and a path outside the filesystem server's root is refused
+// — an error result the model reads, not a failed run.
 func TestReferenceServersResultsOnce(t *testing.T) {
 	t.Parallel()
 	root, outside := t.TempDir(), t.TempDir()
@@ -191,6 +192,9 @@ func TestReferenceServersResultsOnce(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(root, "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Sent twice (text and structuredContent), 9 MiB make a message over
+	// the stdio transport's 16 MiB bound.
+	write(filepath.Join(root, "big.txt"), strings.Repeat("0123456789abcde\n", 9<<16))
 	write(filepath.Join(outside, "secret.txt"), "top secret\n")
 	if err := os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(root, "link.txt")); err != nil {
 		t.Fatal(err)
@@ -207,6 +211,7 @@ func TestReferenceServersResultsOnce(t *testing.T) {
 		{"read_text_file", map[string]any{"path": filepath.Join(root, "notes.txt")}},
 		{"list_directory", map[string]any{"path": root}},
 		{"read_media_file", map[string]any{"path": filepath.Join(root, "pic.png")}},
+		{"read_text_file", map[string]any{"path": filepath.Join(root, "big.txt")}},
 		{"read_text_file", map[string]any{"path": filepath.Join(outside, "secret.txt")}},
 		{"read_text_file", map[string]any{"path": filepath.Join(root, "..", filepath.Base(outside), "secret.txt")}},
 		{"read_text_file", map[string]any{"path": filepath.Join(root, "link.txt")}},
@@ -265,7 +270,7 @@ func TestReferenceServersResultsOnce(t *testing.T) {
 	if results[3] != "the quick brown fox\n" {
 		t.Errorf("read_text_file: %q", results[3])
 	}
-	if results[4] != "[FILE] link.txt\n[FILE] notes.txt\n[FILE] pic.png\n[DIR] sub" {
+	if results[4] != "[FILE] big.txt\n[FILE] link.txt\n[FILE] notes.txt\n[FILE] pic.png\n[DIR] sub" {
 		t.Errorf("list_directory: %q", results[4])
 	}
 	if want := "[image: image/png, " + strconv.Itoa(len(png)) + " bytes]"; results[5] != want {
@@ -274,8 +279,13 @@ func TestReferenceServersResultsOnce(t *testing.T) {
 	if b64 := base64.StdEncoding.EncodeToString([]byte(png)); strings.Contains(results[5], b64[:16]) {
 		t.Errorf("read_media_file: the picture's base64 reached the model: %q", results[5])
 	}
+	// Too large for a message: dropped, said to the model once, and the
+	// server goes on answering.
+	if want := "Error: the tool's result was too large: the server's answer was "; !strings.HasPrefix(results[6], want) || strings.Count(results[6], "Error") != 1 {
+		t.Errorf("read_text_file of 9 MiB: %q, want it to start %q", results[6], want)
+	}
 	// Outside the root, directly, through "..", through a symlink: refused.
-	for i := 6; i < len(calls); i++ {
+	for i := 7; i < len(calls); i++ {
 		if !strings.HasPrefix(results[i], "Error: ") || !strings.Contains(results[i], "Access denied") || strings.Contains(results[i], "top secret") {
 			t.Errorf("%s %v: %q, want an access-denied error result", calls[i].name, calls[i].args, results[i])
 		}
