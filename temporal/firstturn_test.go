@@ -2,8 +2,12 @@ package temporal_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"go.temporal.io/sdk/testsuite"
 
 	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/mistraltest"
@@ -50,5 +54,25 @@ func TestRetriedFirstTurnAdoptsItsConversation(t *testing.T) {
 	}
 	if n := results(t, s, out.Result.ConversationID); len(n) != 1 {
 		t.Fatalf("function.results %v", n)
+	}
+}
+
+// A worker's Runner options that a durable run cannot honour are refused,
+// not dropped.
+func TestRegisterRefusesRunnerOnlyOptions(t *testing.T) {
+	s := mistraltest.NewServer(callThenAnswer)
+	defer s.Close()
+	for _, tc := range []struct {
+		opt  run.Option
+		want string
+	}{
+		{run.WithRunTimeout(time.Minute), "RunInput.Timeout"},
+		{run.WithDownloadFiles(true), "DownloadFile"},
+	} {
+		var ts testsuite.WorkflowTestSuite
+		err := temporal.Register(ts.NewTestWorkflowEnvironment(), newRunner(t, s, tc.opt))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Register: %v, want an error naming %s", err, tc.want)
+		}
 	}
 }

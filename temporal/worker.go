@@ -83,7 +83,10 @@ func WithHeartbeatInterval(d time.Duration) Option {
 // Register registers the workflow and its activities on reg (a worker):
 // r's Go functions and MCP clients execute the calls, r's Mistral client
 // sends the turns (build it with mistral.WithMaxRetries(0): Temporal
-// retries). The caller keeps r and closes it after the worker stops.
+// retries). The caller keeps r and closes it after the worker stops. A
+// Runner with a run timeout (run.WithRunTimeout) or that downloads files
+// (run.WithDownloadFiles) is refused: a durable run carries its own bound
+// (RunInput.Timeout), and its Result's files keep their ids only.
 // Give the worker a MaxHeartbeatThrottleInterval of about
 // [DefaultHeartbeatThrottle] for clients to see streamed text promptly
 // ([NewWorker] does).
@@ -99,6 +102,14 @@ func Register(reg worker.Registry, r *run.Runner, opts ...Option) error {
 		if err := opt(&o); err != nil {
 			return err
 		}
+	}
+	// What a Runner does around the loop rather than in it, a durable run
+	// cannot take from its worker: refused, not silently dropped.
+	if d := r.RunTimeout(); d > 0 {
+		return fmt.Errorf("temporal: Register: the Runner has a run timeout (run.WithRunTimeout(%v)), which cannot bound a durable run: runs outlive workers; bound each run with RunInput.Timeout (mcprun run --temporal --timeout)", d)
+	}
+	if r.DownloadsFiles() {
+		return errors.New("temporal: Register: the Runner downloads files (run.WithDownloadFiles), which a durable run does not: they would travel through the workflow's history; after Wait, download Result.Files with mistral.Client.DownloadFile")
 	}
 	a := &activities{runner: r, opts: o}
 	// With worker versioning, a run moves to the deployment's current
