@@ -1,7 +1,5 @@
 package mcpconfig
 
-import "fmt"
-
 // codexKeys are the keys of a [mcp_servers.NAME] table in Codex's
 // config.toml.
 var codexKeys = []string{
@@ -16,130 +14,97 @@ var codexKeys = []string{
 // environment, bearer_token_env_var and env_http_headers name variables
 // holding header values.
 func readCodex(r *reader, top *object, x *expander) (*File, error) {
-	if !top.has("mcp_servers") {
-		return nil, noSection(top)
-	}
-	m, err := r.object("mcp_servers", top.m["mcp_servers"])
-	if err != nil {
-		return nil, err
-	}
 	file := &File{}
-	for _, name := range m.keys() {
-		path := "mcp_servers." + name
-		o, err := r.object(path, m.m[name])
-		if err != nil {
-			return nil, err
-		}
-		if err := o.strict(codexKeys...); err != nil {
-			return nil, err
-		}
-		if on, set := o.m["enabled"].(bool); set && !on {
+	err := eachEntry(r, top, "mcp_servers", codexKeys, func(name, path string, o *object) (err error) {
+		if off, err := o.switchedOff("enabled"); err != nil {
+			return err
+		} else if off {
 			file.Dropped = append(file.Dropped, Dropped{Name: name, Reason: "disabled"})
-			continue
-		} else if _, err := o.boolean("enabled"); err != nil {
-			return nil, err
+			return nil
 		}
 		s := Server{Name: name}
-		if s.Command, err = o.str("command"); err != nil {
-			return nil, err
-		}
-		if s.Args, err = o.strs("args"); err != nil {
-			return nil, err
-		}
-		if s.Env, err = o.strMap("env"); err != nil {
-			return nil, err
+		if err := o.readCommand(&s, "command", "env"); err != nil {
+			return err
 		}
 		if s.Cwd, err = o.str("cwd"); err != nil {
-			return nil, err
+			return err
 		}
 		if s.Cwd, err = x.tilde(path+".cwd", s.Cwd); err != nil {
-			return nil, err
+			return err
 		}
 		if s.URL, err = o.str("url"); err != nil {
-			return nil, err
+			return err
 		}
 		if s.Headers, err = o.strMap("http_headers"); err != nil {
-			return nil, err
+			return err
 		}
-		switch {
-		case s.Command != "" && s.URL != "":
-			return nil, r.errorf(path, "both \"command\" and \"url\": a server is either a command (stdio) or a url (Streamable HTTP)")
-		case s.Command != "":
-			s.Transport = Stdio
-		case s.URL != "":
-			s.Transport = HTTP
-		default:
-			return nil, r.errorf(path, "needs a \"command\" (a stdio server) or a \"url\" (a Streamable HTTP server)")
+		if err := s.commandOrURL(r, path, HTTP); err != nil {
+			return err
 		}
 		passed, err := o.strs("env_vars")
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for i, k := range passed {
-			v, ok := x.getenv(k)
-			if !ok {
-				return nil, r.errorf(fmt.Sprintf("%s.env_vars[%d]", path, i), "the environment variable %s is not set", k)
-			}
-			if s.Env == nil {
-				s.Env = map[string]string{}
-			}
-			if _, own := s.Env[k]; !own {
-				s.Env[k] = v
-			}
+		if err := x.passEnv(r, &s, path+".env_vars", passed, ""); err != nil {
+			return err
 		}
 		if k, err := o.str("bearer_token_env_var"); err != nil {
-			return nil, err
+			return err
 		} else if k != "" {
 			v, ok := x.getenv(k)
 			if !ok {
-				return nil, r.errorf(path+".bearer_token_env_var", "the environment variable %s is not set", k)
+				return r.errorf(path+".bearer_token_env_var", "the environment variable %s is not set", k)
 			}
 			s.Headers = setHeader(s.Headers, "Authorization", "Bearer "+v)
 		}
 		fromEnv, err := o.strMap("env_http_headers")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, h := range sortedKeys(fromEnv) {
 			v, ok := x.getenv(fromEnv[h])
 			if !ok {
-				return nil, r.errorf(path+".env_http_headers."+h, "the environment variable %s is not set", fromEnv[h])
+				return r.errorf(path+".env_http_headers."+h, "the environment variable %s is not set", fromEnv[h])
 			}
 			s.Headers = setHeader(s.Headers, h, v)
 		}
 		if n, ok, err := o.number("tool_timeout_sec"); err != nil {
-			return nil, err
+			return err
 		} else if ok {
 			s.Timeout = seconds(n)
 		}
 		if n, ok, err := o.number("startup_timeout_sec"); err != nil {
-			return nil, err
+			return err
 		} else if ok {
 			s.StartupTimeout = seconds(n)
 		}
 		if n, ok, err := o.number("startup_timeout_ms"); err != nil {
-			return nil, err
+			return err
 		} else if ok {
 			s.StartupTimeout = milliseconds(n)
 		}
 		if o.has("enabled_tools") {
 			if s.Allow, err = o.strs("enabled_tools"); err != nil {
-				return nil, err
+				return err
 			}
 			if s.Allow == nil {
 				s.Allow = []string{}
 			}
 		}
 		if s.Deny, err = o.strs("disabled_tools"); err != nil {
-			return nil, err
+			return err
 		}
 		if err := s.check(r, path); err != nil {
-			return nil, err
+			return err
 		}
 		if s.Transport == Stdio && len(s.Headers) > 0 {
-			return nil, r.errorf(path, "http headers on a stdio server")
+			return r.errorf(path, "http headers on a stdio server")
 		}
 		file.Servers = append(file.Servers, s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return file, nil
 }

@@ -39,13 +39,7 @@ func readContinue(r *reader, top *object, x *expander) (*File, error) {
 		}
 		names = append(names, s.Name)
 		path = "mcpServers." + s.Name
-		if s.Command, err = o.str("command"); err != nil {
-			return nil, err
-		}
-		if s.Args, err = o.strs("args"); err != nil {
-			return nil, err
-		}
-		if s.Env, err = o.strMap("env"); err != nil {
+		if err := o.readCommand(&s, "command", "env"); err != nil {
 			return nil, err
 		}
 		if s.Cwd, err = o.str("cwd"); err != nil {

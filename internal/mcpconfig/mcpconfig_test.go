@@ -118,3 +118,26 @@ func TestLoadBounds(t *testing.T) {
 		t.Fatalf("absent: %v", err)
 	}
 }
+
+// The readers' shared entry reads (entry.go) keep each format's words in
+// their errors.
+func TestEntryErrors(t *testing.T) {
+	for _, c := range []struct{ path, data, want string }{
+		{"config.toml", "[mcp_servers.a]\ncommand = \"x\"\nenv_vars = [\"SET\", \"UNSET\"]\n", `mcp_servers.a.env_vars[1]: the environment variable UNSET is not set`},
+		{"config.toml", "[mcp_servers.a]\ncommand = \"x\"\nurl = \"https://h/mcp\"\n", `a url (Streamable HTTP)`},
+		{"config.toml", "[mcp_servers.a]\nenabled = \"no\"\ncommand = \"x\"\n", `enabled`},
+		{"config.yaml", "extensions:\n  a:\n    type: stdio\n    cmd: x\n    env_keys: [UNSET]\n", `extensions.a.env_keys[0]: the environment variable UNSET is not set (Goose keeps it in its keyring`},
+		{"settings.json", `{"context_servers": {"a": {"command": "x", "url": "https://h/mcp"}}}`, `a url (remote)`},
+		{"settings.json", `{"context_servers": {"a": {}}}`, `context_servers.a: needs a "command" (a stdio server) or a "url" (a remote server)`},
+		{"settings.json", `{"context_servers": {"a": {"command": "x", "colour": 1}}}`, `colour`},
+	} {
+		_, err := Parse(c.path, []byte(c.data), Options{Getenv: func(k string) string { return map[string]string{"SET": "s"}[k] }})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %q: %v, want %q", c.path, c.data, err, c.want)
+		}
+	}
+	f, err := Parse("config.toml", []byte("[mcp_servers.a]\ncommand = \"x\"\nenabled = false\n[mcp_servers.b]\ncommand = \"y\"\nenv_vars = [\"SET\"]\n"), Options{Getenv: func(k string) string { return map[string]string{"SET": "s"}[k] }})
+	if err != nil || len(f.Servers) != 1 || f.Servers[0].Env["SET"] != "s" || len(f.Dropped) != 1 || f.Dropped[0].Reason != "disabled" {
+		t.Fatalf("%+v %v", f, err)
+	}
+}

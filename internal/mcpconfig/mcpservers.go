@@ -150,13 +150,7 @@ func readEntry(r *reader, file *File, x *expander, v variant, path, name string,
 		}
 	}
 	s := Server{Name: name}
-	if s.Command, err = o.str("command"); err != nil {
-		return err
-	}
-	if s.Args, err = o.strs("args"); err != nil {
-		return err
-	}
-	if s.Env, err = o.strMap("env"); err != nil {
+	if err := o.readCommand(&s, "command", "env"); err != nil {
 		return err
 	}
 	if s.Headers, err = o.strMap("headers"); err != nil {
