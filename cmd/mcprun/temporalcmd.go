@@ -24,7 +24,8 @@ var temporalHelp = map[string]string{
 	"worker": `Usage: mcprun worker --temporal HOST:PORT [--stdio "CMD ARGS"]... [--http URL]... [--config FILE] [--task-queue Q]
 
 Serves durable runs: executes their model turns and tool calls (mcprun-temporal worker;
-its --help lists every flag). The address also comes from TEMPORAL_ADDRESS, the namespace
+its --help lists every flag). Servers may sample through the worker's client
+(--sampling-model; remote ones with --allow-sampling); elicitation is not offered (no user). The address also comes from TEMPORAL_ADDRESS, the namespace
 from --temporal-namespace or TEMPORAL_NAMESPACE (default "default").
 
 Example:

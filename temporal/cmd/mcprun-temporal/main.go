@@ -209,7 +209,13 @@ func (a *app) workerCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ropts, closeAll, err := srv.runOptions(a.getenv)
+	// Servers' sampling requests are answered inside a tool call: not
+	// retried by Temporal, so their client keeps its own retries.
+	sampler, err := mistral.NewClient(mopts[1:]...)
+	if err != nil {
+		return err
+	}
+	ropts, closeAll, err := srv.runOptions(a.getenv, sampler)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -151,5 +152,52 @@ func TestEveryLocalRunFlag(t *testing.T) {
 		if _, refused := refusedWhy(n); refused && !strings.Contains(errOut, "--"+n+" is not for durable runs: ") {
 			t.Errorf("--%s: stderr %q, want why it is refused", n, errOut)
 		}
+	}
+}
+
+// A worker's servers may sample through its Mistral client within their
+// budget (here the config's one request), and are not offered elicitation:
+// a server that asks anyway is told the client does not support it.
+func TestWorkerSamplingAndElicitation(t *testing.T) {
+	addr := tempServer(t)
+	ms := mistraltest.NewServer(func(ctx context.Context, turn *mistraltest.Turn) (*mistraltest.Reply, error) {
+		if turn.LastUserMessage() == "say hi" {
+			return &mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Text("hi from " + turn.Model)}}, nil
+		}
+		if rs := turn.Results(); len(rs) > 0 {
+			var all []string
+			for _, r := range rs {
+				all = append(all, r)
+			}
+			slices.Sort(all)
+			return &mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Text(strings.Join(all, " | "))}}, nil
+		}
+		return &mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Call("sample", map[string]any{}), mistraltest.Call("sample", map[string]any{}), mistraltest.Call("ask", map[string]any{})}}, nil
+	})
+	defer ms.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "mcp.json")
+	b, _ := json.Marshal(map[string]any{"mcpServers": map[string]any{"e2e": map[string]any{
+		"command": buildMCP(t), "args": []string{dir + "/log", dir + "/hold"}, "sampling": map[string]any{"maxRequests": 1},
+	}}})
+	if err := os.WriteFile(cfg, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	startWorker(t, []string{"MISTRAL_SERVER_URL=" + ms.URL, "MISTRAL_API_KEY=k"},
+		"--temporal", addr, "--task-queue", "sampling", "--config", cfg, "--sampling-model", "sampler")
+	code, out, errOut := cli(t, map[string]string{"TEMPORAL_ADDRESS": addr}, "run", "--task-queue", "sampling", "--model", "m", "go")
+	parts := strings.Split(strings.TrimSpace(out), " | ")
+	if code != 0 || len(parts) != 3 {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// Sorted: the elicitation, the refused sampling, the answered one.
+	if !strings.HasPrefix(parts[0], "Error while executing ask: ") || !strings.Contains(parts[0], "client does not support elicitation") {
+		t.Errorf("elicitation: %q", parts[0])
+	}
+	if !strings.HasPrefix(parts[1], "Error while executing sample: ") || !strings.Contains(parts[1], "sampling refused: the budget of 1 sampling requests is spent") {
+		t.Errorf("the second sampling request: %q", parts[1])
+	}
+	if parts[2] != "sampled: hi from sampler" {
+		t.Errorf("the first sampling request: %q", parts[2])
 	}
 }

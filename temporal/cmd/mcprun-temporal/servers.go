@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcprun/mcprun/internal/mcpconfig"
 	"github.com/mcprun/mcprun/mcpclient"
+	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
 )
 
@@ -24,6 +25,7 @@ type serverFlags struct {
 	stdio, sse, http listFlag
 	config           string
 	callTimeout      time.Duration
+	sampling         samplingFlags
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet) {
@@ -32,11 +34,15 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.http, "http", "a remote MCP server on Streamable HTTP at `URL`; repeatable")
 	fs.StringVar(&f.config, "config", "", "an MCP servers `FILE`, as mcprun run reads it")
 	fs.DurationVar(&f.callTimeout, "tool-timeout", 60*time.Second, "bound on each MCP tool call")
+	fs.BoolVar(&f.sampling.allowRemote, "allow-sampling", false, "let remote servers ask the model for completions (sampling) too, within each server's budget; stdio servers may by default")
+	fs.StringVar(&f.sampling.model, "sampling-model", "mistral-medium-latest", "the `MODEL` that answers servers' sampling requests")
+	fs.DurationVar(&f.sampling.window, "sampling-window", time.Hour, "each server's sampling budget (10 requests, 20000 tokens, or its config's \"sampling\") holds per this `DURATION`")
 }
 
 // runOptions makes the MCP clients. closeAll closes them (for a failure
 // before a Runner owns them).
-func (f *serverFlags) runOptions(getenv func(string) string) (opts []run.Option, closeAll func(), err error) {
+// sampler answers servers' sampling requests (nil: none may sample).
+func (f *serverFlags) runOptions(getenv func(string) string, sampler *mistral.Client) (opts []run.Option, closeAll func(), err error) {
 	var servers []mcpconfig.Server
 	if f.config != "" {
 		file, err := mcpconfig.Load(f.config, mcpconfig.Options{Getenv: getenv, Home: getenv("HOME")})
@@ -69,6 +75,14 @@ func (f *serverFlags) runOptions(getenv func(string) string) (opts []run.Option,
 	}
 	for _, s := range servers {
 		copts := []mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(f.callTimeout)}
+		sampling, err := f.sampling.samplingOption(s, sampler)
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		if sampling != nil {
+			copts = append(copts, sampling)
+		}
 		var c *mcpclient.Client
 		switch s.Transport {
 		case mcpconfig.Stdio:
