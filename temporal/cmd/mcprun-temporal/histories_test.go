@@ -46,7 +46,7 @@ func TestSaveHistories(t *testing.T) {
 	defer tc.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	save := func(name, queue string, r *run.Runner, during func(id string)) {
+	save := func(name, queue string, r *run.Runner, timeout time.Duration, during func(id string)) {
 		w, err := temporal.NewWorker(tc, queue, r, worker.Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -55,7 +55,7 @@ func TestSaveHistories(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer w.Stop()
-		wr, err := temporal.Start(ctx, tc, temporal.RunInput{Settings: r.Settings(), Inputs: mistral.TextInputs("add")}, client.StartWorkflowOptions{TaskQueue: queue})
+		wr, err := temporal.Start(ctx, tc, temporal.RunInput{Settings: r.Settings(), Inputs: mistral.TextInputs("add"), Timeout: timeout}, client.StartWorkflowOptions{TaskQueue: queue})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,14 +87,17 @@ func TestSaveHistories(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer plain.Close()
-	save("two-calls", "h-plain", plain, nil)
+	save("two-calls", "h-plain", plain, 0, nil)
+	// With a timeout: the workflow's timer and the goroutine that waits on
+	// it are in the history.
+	save("timeout", "h-timeout", plain, time.Hour, nil)
 
 	confirm, err := run.New(mc, run.WithModel("m"), run.WithFunctions(add.RequireConfirmation()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer confirm.Close()
-	save("approval", "h-approval", confirm, func(id string) {
+	save("approval", "h-approval", confirm, 0, func(id string) {
 		waitFor(t, "the run to wait for approval", time.Minute, func() bool {
 			p, err := temporal.GetProgress(ctx, tc, id)
 			return err == nil && p.Deferral != nil
