@@ -74,7 +74,8 @@ func (*timeoutError) Is(target error) bool {
 // heartbeat (DescribeWorkflowExecution): the text is as fresh as the
 // worker's heartbeat throttle ([DefaultHeartbeatThrottle]) allows, and
 // streaming adds nothing to the workflow's history. Progress.Texts has the
-// whole text of a turn that ended.
+// whole text of a turn that ended. The details are decoded with the default
+// data converter, as workers that set none encode them.
 func GetStreamingTurn(ctx context.Context, c client.Client, id string) (*StreamingTurn, error) {
 	d, err := c.DescribeWorkflow(ctx, id, "")
 	if err != nil {

@@ -437,7 +437,7 @@ func (a *app) follow(ctx context.Context, tc client.Client, id string, js, strea
 					if js {
 						a.printPartialJSON(id, d.res, d.err)
 					}
-					fmt.Fprintf(a.stderr, "conversation %s\n", d.res.ConversationID)
+					a.reportStopped(d.res, d.err)
 				}
 				return d.err
 			}
@@ -452,6 +452,23 @@ func (a *app) follow(ctx context.Context, tc client.Client, id string, js, strea
 			return nil
 		}
 	}
+}
+
+// reportStopped says, as mcprun run does, where a run that stopped left
+// its conversation and how to go on with it.
+func (a *app) reportStopped(res *run.Result, err error) {
+	what := "stopped"
+	switch {
+	case errors.Is(err, run.ErrRunTimeout):
+		what = "timed out"
+	case errors.Is(err, context.Canceled):
+		what = "cancelled"
+	}
+	if n := len(res.Pending); n > 0 {
+		fmt.Fprintf(a.stderr, "mcprun-temporal: %s; conversation %s awaits %d tool call(s). Resume with:\n  mcprun run --temporal --conversation %s\n", what, res.ConversationID, n, res.ConversationID)
+		return
+	}
+	fmt.Fprintf(a.stderr, "mcprun-temporal: %s; conversation %s. Continue with:\n  mcprun run --temporal --conversation %s PROMPT\n", what, res.ConversationID, res.ConversationID)
 }
 
 // follower prints what a run reports, each thing once.

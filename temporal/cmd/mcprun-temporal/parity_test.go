@@ -48,6 +48,8 @@ func TestRunParity(t *testing.T) {
 		switch p := turn.LastUserMessage(); {
 		case p == "slow":
 			return &mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Text(answer)}, EventDelay: 150 * time.Millisecond}, nil
+		case p == "call":
+			return &mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Call("lookup", map[string]any{})}}, nil
 		case p == "hang":
 			return &mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Text("too late")}, Delay: time.Minute}, nil
 		case strings.HasPrefix(p, "json"):
@@ -108,6 +110,15 @@ func TestRunParity(t *testing.T) {
 		code, _, errOut = cli(t, env, "run", "--task-queue", "parity", "--output-schema", schema, "json")
 		if code != 1 || !strings.Contains(errOut, "schema") {
 			t.Fatalf("bad schema: exit %d, stderr %q", code, errOut)
+		}
+	})
+
+	t.Run("stopped", func(t *testing.T) {
+		// Out of turns with a call pending: where the conversation is and
+		// how to resume it, then the error, as mcprun run says them.
+		code, out, errOut := cli(t, env, "run", "--task-queue", "parity", "--model", "m", "--max-turns", "1", "call")
+		if code != 1 || out != "" || !regexp.MustCompile(`stopped; conversation conv_\w+ awaits 1 tool call\(s\)\. Resume with:\n  mcprun run --temporal --conversation conv_\w+\n.*turn`).MatchString(errOut) {
+			t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 		}
 	})
 
