@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -60,11 +59,7 @@ type ClientCredentialsHandler struct {
 	log       *slog.Logger
 	key       crypto.Signer // nil for a secret
 
-	grantMu sync.Mutex // serialises Authorize
-
-	mu     sync.Mutex
-	ts     oauth2.TokenSource // reuses the token, a new grant on expiry
-	scopes []string           // requested by the last grant
+	grants grantSession
 }
 
 var _ auth.OAuthHandler = (*ClientCredentialsHandler)(nil)
@@ -104,15 +99,7 @@ func NewClientCredentialsHandler(serverURL, clientID string, opts ...Option) (*C
 			return nil, fmt.Errorf("oauth: private key cannot sign %s: %w", alg, err)
 		}
 	}
-	h.cfg.httpClient = guarded(h.cfg.httpClient)
-	if h.cfg.dpop != nil {
-		h.cfg.httpClient = h.cfg.dpop.client(h.cfg.httpClient)
-	}
-	lg := cfg.logger
-	if lg == nil {
-		lg = slog.New(slog.DiscardHandler)
-	}
-	h.log = lg.With("server", serverURL, "client_id", clientID)
+	h.log = h.cfg.prepare("server", serverURL, "client_id", clientID)
 	return h, nil
 }
 
@@ -124,12 +111,7 @@ func (h *ClientCredentialsHandler) ServerURL() string { return h.serverURL }
 // 401 leads to [ClientCredentialsHandler.Authorize]). The source hands out
 // the current token until it expires, then runs the grant again.
 func (h *ClientCredentialsHandler) TokenSource(context.Context) (oauth2.TokenSource, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.ts == nil {
-		return nil, nil
-	}
-	return h.ts, nil
+	return h.grants.tokenSource()
 }
 
 // Authorize implements auth.OAuthHandler. On a 401 it runs the client
@@ -137,33 +119,13 @@ func (h *ClientCredentialsHandler) TokenSource(context.Context) (oauth2.TokenSou
 // did not reject; a 403 runs it only for insufficient_scope, adding the
 // challenge's scopes. It closes resp.Body.
 func (h *ClientCredentialsHandler) Authorize(ctx context.Context, req *http.Request, resp *http.Response) error {
-	challenges, stepUp, act, err := readRefusal(resp)
-	if err != nil || !act {
-		return err
-	}
-	rejected := bearerOf(req)
+	return h.grants.authorize(ctx, req, resp, h.serverURL, h.cfg.httpClient, h.grant)
+}
 
-	h.grantMu.Lock()
-	defer h.grantMu.Unlock()
-
-	h.mu.Lock()
-	ts, prev := h.ts, h.scopes
-	h.mu.Unlock()
-	if ts != nil && !stepUp {
-		// The current token, or a new one if it expired: if it is not the
-		// one the server refused, the request can be retried with it.
-		if tok, err := ts.Token(); err == nil && tok.AccessToken != rejected {
-			return nil
-		}
-	}
-
-	d, err := discover(ctx, h.serverURL, challenges, h.cfg.httpClient)
-	if err != nil {
-		return err
-	}
-	if d.asm.TokenEndpoint == "" {
-		return stepErr("auth-server-metadata", fmt.Errorf("authorization server %s has no token endpoint", d.asm.Issuer))
-	}
+// grant runs the client credentials grant with the configured scopes, else
+// those challenged, else those the server supports; a step-up adds the
+// challenged scopes to the last grant's.
+func (h *ClientCredentialsHandler) grant(ctx context.Context, d *discovery, challenges []oauthex.Challenge, stepUp bool, prev []string) (*oauth2.Token, oauth2.TokenSource, []string, error) {
 	scopes := h.cfg.scopes
 	if len(scopes) == 0 {
 		scopes = scopesFromChallenges(challenges)
@@ -180,13 +142,9 @@ func (h *ClientCredentialsHandler) Authorize(ctx context.Context, req *http.Requ
 	}
 	tok, err := g.token(ctx)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	h.mu.Lock()
-	h.ts = oauth2.ReuseTokenSource(tok, g)
-	h.scopes = g.scopes
-	h.mu.Unlock()
-	return nil
+	return tok, g, g.scopes, nil
 }
 
 func union(lists ...[]string) []string {
@@ -213,11 +171,7 @@ type ccGrant struct {
 
 // Token implements oauth2.TokenSource. An expired token is replaced outside
 // any request, so the grant is not bound to one's context.
-func (g *ccGrant) Token() (*oauth2.Token, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	return g.token(ctx)
-}
+func (g *ccGrant) Token() (*oauth2.Token, error) { return detachedToken(g.token) }
 
 func (g *ccGrant) token(ctx context.Context) (*oauth2.Token, error) {
 	h := g.h

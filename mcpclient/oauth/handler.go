@@ -79,21 +79,14 @@ func NewHandler(serverURL, redirectURL string, fetch auth.AuthorizationCodeFetch
 	if err != nil {
 		return nil, err
 	}
-	cfg.httpClient = guarded(cfg.httpClient)
-	if cfg.dpop != nil {
-		cfg.httpClient = cfg.dpop.client(cfg.httpClient)
-	}
+	lg := cfg.prepare("server", serverURL)
 	if cfg.clientName == "" {
 		cfg.clientName = "mcprun"
 	}
 	if cfg.store == nil {
 		cfg.store = NewMemoryStore()
 	}
-	lg := cfg.logger
-	if lg == nil {
-		lg = slog.New(slog.DiscardHandler)
-	}
-	return &Handler{serverURL: serverURL, redirectURL: redirectURL, fetch: fetch, cfg: cfg, log: lg.With("server", serverURL)}, nil
+	return &Handler{serverURL: serverURL, redirectURL: redirectURL, fetch: fetch, cfg: cfg, log: lg}, nil
 }
 
 // ServerURL returns the MCP server URL the handler authenticates to.
@@ -285,7 +278,7 @@ func (h *Handler) Authorize(ctx context.Context, req *http.Request, resp *http.R
 	if err != nil || !act {
 		return err
 	}
-	rejected := bearerOf(req)
+	rejected := accessTokenOf(req)
 
 	h.loginMu.Lock()
 	defer h.loginMu.Unlock()
@@ -313,13 +306,17 @@ func (h *Handler) currentAccessLocked() string {
 	return t.AccessToken
 }
 
-func bearerOf(req *http.Request) string {
+// accessTokenOf is the access token req carried (a Bearer or a DPoP
+// one), or "".
+func accessTokenOf(req *http.Request) string {
 	if req == nil {
 		return ""
 	}
 	a := req.Header.Get("Authorization")
-	if len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
-		return strings.TrimSpace(a[7:])
+	for _, scheme := range []string{"bearer ", "dpop "} {
+		if len(a) > len(scheme) && strings.EqualFold(a[:len(scheme)], scheme) {
+			return strings.TrimSpace(a[len(scheme):])
+		}
 	}
 	return ""
 }

@@ -10,8 +10,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
@@ -56,12 +54,10 @@ type JWTBearerHandler struct {
 	cfg       options
 	log       *slog.Logger
 
-	grantMu sync.Mutex // serialises Authorize
-
-	mu      sync.Mutex
-	ts      oauth2.TokenSource
-	scopes  []string
-	refused refusal // the last assertion the authorization server refused
+	grants grantSession
+	// refused is the last assertion the authorization server refused;
+	// under grants.mu.
+	refused refusal
 }
 
 // refusal remembers a refused assertion (by hash) and why, so that the
@@ -157,18 +153,8 @@ func newGrantHandler(name, serverURL, clientID string, assertion func(context.Co
 	if err != nil {
 		return nil, err
 	}
-	cfg.httpClient = guarded(cfg.httpClient)
-	if cfg.dpop != nil {
-		cfg.httpClient = cfg.dpop.client(cfg.httpClient)
-	}
-	lg := cfg.logger
-	if lg == nil {
-		lg = slog.New(slog.DiscardHandler)
-	}
-	return &JWTBearerHandler{
-		serverURL: serverURL, clientID: clientID, assertion: assertion, cfg: cfg,
-		log: lg.With("server", serverURL, "client_id", clientID),
-	}, nil
+	lg := cfg.prepare("server", serverURL, "client_id", clientID)
+	return &JWTBearerHandler{serverURL: serverURL, clientID: clientID, assertion: assertion, cfg: cfg, log: lg}, nil
 }
 
 // ServerURL returns the MCP server URL the handler authenticates to.
@@ -177,12 +163,7 @@ func (h *JWTBearerHandler) ServerURL() string { return h.serverURL }
 // TokenSource implements auth.OAuthHandler: nil before the first grant,
 // then the current token until it expires, then a new grant.
 func (h *JWTBearerHandler) TokenSource(context.Context) (oauth2.TokenSource, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.ts == nil {
-		return nil, nil
-	}
-	return h.ts, nil
+	return h.grants.tokenSource()
 }
 
 // Authorize implements auth.OAuthHandler: on a 401 it runs the grant,
@@ -190,37 +171,13 @@ func (h *JWTBearerHandler) TokenSource(context.Context) (oauth2.TokenSource, err
 // a 403 runs it only for insufficient_scope, adding the challenge's
 // scopes. It closes resp.Body.
 func (h *JWTBearerHandler) Authorize(ctx context.Context, req *http.Request, resp *http.Response) error {
-	challenges, stepUp, act, err := readRefusal(resp)
-	if err != nil || !act {
-		return err
-	}
-	rejected := bearerOf(req)
-	if rejected == "" && req != nil {
-		if a := req.Header.Get("Authorization"); len(a) > 5 && strings.EqualFold(a[:5], "dpop ") {
-			rejected = strings.TrimSpace(a[5:])
-		}
-	}
+	return h.grants.authorize(ctx, req, resp, h.serverURL, h.cfg.httpClient, h.grant)
+}
 
-	h.grantMu.Lock()
-	defer h.grantMu.Unlock()
-
-	h.mu.Lock()
-	ts, prev := h.ts, h.scopes
-	h.mu.Unlock()
-	if ts != nil && !stepUp {
-		if tok, err := ts.Token(); err == nil && tok.AccessToken != rejected {
-			return nil
-		}
-	}
-	d, err := discover(ctx, h.serverURL, challenges, h.cfg.httpClient)
-	if err != nil {
-		return err
-	}
-	if d.asm.TokenEndpoint == "" {
-		return stepErr("auth-server-metadata", fmt.Errorf("authorization server %s has no token endpoint", d.asm.Issuer))
-	}
-	// Only the scopes asked for, or challenged: scopes_supported may name
-	// scopes this client must not ask for.
+// grant runs the JWT bearer grant for only the scopes asked for, or
+// challenged (scopes_supported may name scopes this client must not ask
+// for); a step-up adds them to the last grant's.
+func (h *JWTBearerHandler) grant(ctx context.Context, d *discovery, challenges []oauthex.Challenge, stepUp bool, prev []string) (*oauth2.Token, oauth2.TokenSource, []string, error) {
 	scopes := union(h.cfg.scopes, scopesFromChallenges(challenges))
 	if stepUp {
 		scopes = union(prev, scopes)
@@ -232,13 +189,9 @@ func (h *JWTBearerHandler) Authorize(ctx context.Context, req *http.Request, res
 	src := &bearerGrant{h: h, g: g}
 	tok, err := src.token(ctx)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	h.mu.Lock()
-	h.ts = oauth2.ReuseTokenSource(tok, src)
-	h.scopes = scopes
-	h.mu.Unlock()
-	return nil
+	return tok, src, scopes, nil
 }
 
 // bearerGrant runs the JWT bearer grant; as an oauth2.TokenSource (wrapped
@@ -249,11 +202,7 @@ type bearerGrant struct {
 }
 
 // Token implements oauth2.TokenSource, outside any request's context.
-func (b *bearerGrant) Token() (*oauth2.Token, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	return b.token(ctx)
-}
+func (b *bearerGrant) Token() (*oauth2.Token, error) { return detachedToken(b.token) }
 
 func (b *bearerGrant) token(ctx context.Context) (*oauth2.Token, error) {
 	h, g := b.h, b.g
@@ -265,9 +214,9 @@ func (b *bearerGrant) token(ctx context.Context) (*oauth2.Token, error) {
 		return nil, stepErr("assertion", errors.New("empty assertion"))
 	}
 	sum := sha256.Sum256([]byte(assertion))
-	h.mu.Lock()
+	h.grants.mu.Lock()
 	prev := h.refused
-	h.mu.Unlock()
+	h.grants.mu.Unlock()
 	if prev.err != nil && prev.sum == sum {
 		return nil, prev.err
 	}
@@ -299,9 +248,9 @@ func (b *bearerGrant) token(ctx context.Context) (*oauth2.Token, error) {
 		err = stepErr("token", sanitize(err))
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
-			h.mu.Lock()
+			h.grants.mu.Lock()
 			h.refused = refusal{sum, err}
-			h.mu.Unlock()
+			h.grants.mu.Unlock()
 		}
 		return nil, err
 	}
