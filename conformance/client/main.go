@@ -51,27 +51,27 @@ func (c confContext) str(key string) string {
 }
 
 var scenarios = map[string]scenario{
-	"initialize":                            runInitialize,
-	"tools_call":                            runToolsCall,
-	"elicitation-sep1034-client-defaults":   runElicitationDefaults,
-	"sse-retry":                             runSSERetry,
+	"initialize":                            onClient(listTools),
+	"tools_call":                            onClient(callAddNumbers),
+	"elicitation-sep1034-client-defaults":   onClient(callElicitationDefaults, accepting(map[string]any{})),
+	"sse-retry":                             onClient(callReconnection),
 	"auth/client-credentials-basic":         runClientCredentials,
 	"auth/client-credentials-jwt":           runClientCredentialsJWT,
 	"auth/enterprise-managed-authorization": runEnterprise,
 	"auth/wif-jwt-bearer":                   runWorkloadIdentity,
-	"request-metadata":                      runInitialize,
+	"request-metadata":                      onClient(listTools),
 	"auth/dpop":                             runAuthDPoP,
 	"auth/dpop-nonce":                       runAuthDPoP,
-	"sep-2322-client-request-state":         runRequestState,
-	"http-standard-headers":                 runStandardHeaders,
-	"http-custom-headers":                   runCustomHeaders,
-	"http-invalid-tool-headers":             runInvalidToolHeaders,
-	"json-schema-ref-no-deref":              runListTools,
-	"json-schema-2020-12-preservation":      runSchemaPreservation,
-	"sep-2640-client-no-prefetch":           runSkillsList,
-	"sep-2640-client-verify-digest":         runSkillsLoad,
-	"sep-2640-client-verify-size":           runSkillsLoad,
-	"sep-2640-client-verify-frontmatter":    runSkillsLoad,
+	"sep-2322-client-request-state":         onClient(callRequestState, accepting(map[string]any{"confirmed": true})),
+	"http-standard-headers":                 onClient(useEverything),
+	"http-custom-headers":                   onClient(callNamedTools),
+	"http-invalid-tool-headers":             onClient(callValidHeaderTools),
+	"json-schema-ref-no-deref":              onClient(listToolsLogSkipped),
+	"json-schema-2020-12-preservation":      onClient(echoSchema),
+	"sep-2640-client-no-prefetch":           onClient(listSkills),
+	"sep-2640-client-verify-digest":         onClient(loadSkills),
+	"sep-2640-client-verify-size":           onClient(loadSkills),
+	"sep-2640-client-verify-frontmatter":    onClient(loadSkills),
 }
 
 // Scenarios whose names start with "auth/" and are not in scenarios run the
@@ -125,13 +125,37 @@ func usage(format string, args ...any) {
 		fmt.Sprintf(format, args...), strings.Join(names, ", "), authPrefix)
 }
 
+// logger is the library's logger: stderr, which the suite keeps.
+var logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+// onClient is the scenario that runs do on a client connected to the
+// server with opts.
+func onClient(do func(ctx context.Context, c *mcpclient.Client, cc confContext) error, opts ...mcpclient.Option) scenario {
+	return func(ctx context.Context, serverURL string, cc confContext) error {
+		c, err := connect(ctx, serverURL, opts...)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		return do(ctx, c, cc)
+	}
+}
+
+// accepting answers every elicitation with accept and content.
+func accepting(content map[string]any) mcpclient.Option {
+	return mcpclient.WithElicitationHandler(func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+		log.Printf("elicitation: %s", req.Params.Message)
+		return &mcp.ElicitResult{Action: "accept", Content: content}, nil
+	})
+}
+
 // connect opens a Streamable HTTP session to serverURL with mcpclient.
 // The supervisor's reconnects are off: a scenario is one session.
 func connect(ctx context.Context, serverURL string, opts ...mcpclient.Option) (*mcpclient.Client, error) {
 	opts = append([]mcpclient.Option{
 		mcpclient.WithName("conformance"),
 		mcpclient.WithReconnect(0),
-		mcpclient.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))),
+		mcpclient.WithLogger(logger),
 	}, opts...)
 	c, err := mcpclient.NewHTTP(serverURL, append(opts, mcpclient.WithHTTPTransport(mcpclient.Streamable))...)
 	if err != nil {
@@ -171,25 +195,15 @@ func callTool(ctx context.Context, c *mcpclient.Client, name string, args any) e
 	return nil
 }
 
-// initialize: the handshake, then a tools/list.
-func runInitialize(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	_, err = c.Tools(ctx)
+// initialize, request-metadata: the handshake, then a tools/list.
+func listTools(ctx context.Context, c *mcpclient.Client, _ confContext) error {
+	_, err := c.Tools(ctx)
 	return err
 }
 
 // json-schema-ref-no-deref: list the tools; the library refuses the tool
 // whose schema has a $ref to another document, and never fetches it.
-func runListTools(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func listToolsLogSkipped(ctx context.Context, c *mcpclient.Client, _ confContext) error {
 	if _, err := c.Tools(ctx); err != nil {
 		return err
 	}
@@ -211,16 +225,7 @@ func logSkipped(ctx context.Context, c *mcpclient.Client) error {
 // result (2026-07-28 multi-round trip); the library answers its
 // elicitation through the elicitation handler and retries with the
 // request state echoed.
-func runRequestState(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL, mcpclient.WithElicitationHandler(
-		func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
-			log.Printf("elicitation: %s", req.Params.Message)
-			return &mcp.ElicitResult{Action: "accept", Content: map[string]any{"confirmed": true}}, nil
-		}))
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func callRequestState(ctx context.Context, c *mcpclient.Client, _ confContext) error {
 	for _, name := range []string{"test_mrtr_echo_state", "test_mrtr_no_state", "test_mrtr_unrelated", "test_mrtr_no_result_type"} {
 		if err := callTool(ctx, c, name, map[string]any{}); err != nil {
 			return err
@@ -232,12 +237,7 @@ func runRequestState(ctx context.Context, serverURL string, _ confContext) error
 // http-standard-headers: one of every request that carries Mcp-Method and
 // Mcp-Name (SEP-2243): call every tool, read every resource, get every
 // prompt.
-func runStandardHeaders(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func useEverything(ctx context.Context, c *mcpclient.Client, _ confContext) error {
 	tools, err := c.Tools(ctx)
 	if err != nil {
 		return err
@@ -271,7 +271,7 @@ func runStandardHeaders(ctx context.Context, serverURL string, _ confContext) er
 // http-custom-headers: the calls the scenario names (MCP_CONFORMANCE_CONTEXT
 // toolCalls); the library mirrors the x-mcp-header parameters into
 // Mcp-Param-* headers.
-func runCustomHeaders(ctx context.Context, serverURL string, cc confContext) error {
+func callNamedTools(ctx context.Context, c *mcpclient.Client, cc confContext) error {
 	var calls struct {
 		ToolCalls []struct {
 			Name      string          `json:"name"`
@@ -282,11 +282,6 @@ func runCustomHeaders(ctx context.Context, serverURL string, cc confContext) err
 	if err := json.Unmarshal(raw, &calls); err != nil || len(calls.ToolCalls) == 0 {
 		return fmt.Errorf("MCP_CONFORMANCE_CONTEXT has no toolCalls (%v)", err)
 	}
-	c, err := connect(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
 	for _, call := range calls.ToolCalls {
 		res, err := c.CallTool(ctx, call.Name, call.Arguments)
 		if err != nil {
@@ -300,12 +295,7 @@ func runCustomHeaders(ctx context.Context, serverURL string, cc confContext) err
 // http-invalid-tool-headers: the tools whose x-mcp-header annotations are
 // invalid are skipped by the library (and a call by their name refused);
 // the valid ones are called.
-func runInvalidToolHeaders(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func callValidHeaderTools(ctx context.Context, c *mcpclient.Client, _ confContext) error {
 	tools, err := c.Tools(ctx)
 	if err != nil {
 		return err
@@ -323,12 +313,7 @@ func runInvalidToolHeaders(ctx context.Context, serverURL string, _ confContext)
 
 // json-schema-2020-12-preservation: echo the focal tool's inputSchema, as
 // the library kept it (Tool.ServerInputSchema), through json_schema_echo.
-func runSchemaPreservation(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func echoSchema(ctx context.Context, c *mcpclient.Client, _ confContext) error {
 	tools, err := c.Tools(ctx)
 	if err != nil {
 		return err
@@ -342,12 +327,7 @@ func runSchemaPreservation(ctx context.Context, serverURL string, _ confContext)
 
 // sep-2640-client-no-prefetch: list the skills; the library reads no
 // skill file until one is loaded.
-func runSkillsList(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func listSkills(ctx context.Context, c *mcpclient.Client, _ confContext) error {
 	skills, err := c.Skills(ctx)
 	if err != nil {
 		return err
@@ -361,12 +341,7 @@ func runSkillsList(ctx context.Context, serverURL string, _ confContext) error {
 // sep-2640-client-verify-*: load each skill, then read its other files;
 // the library refuses a SKILL.md that does not match the entry (size,
 // digest, front matter), and then nothing more is read.
-func runSkillsLoad(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func loadSkills(ctx context.Context, c *mcpclient.Client, _ confContext) error {
 	skills, err := c.Skills(ctx)
 	if err != nil {
 		return err
@@ -394,40 +369,21 @@ func runSkillsLoad(ctx context.Context, serverURL string, _ confContext) error {
 }
 
 // tools_call: call add_numbers(5, 3).
-func runToolsCall(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func callAddNumbers(ctx context.Context, c *mcpclient.Client, _ confContext) error {
 	return callTool(ctx, c, "add_numbers", map[string]any{"a": 5, "b": 3})
 }
 
 // elicitation-sep1034-client-defaults: the tool elicits a form whose schema
 // has defaults; accepting with empty content lets the SDK fill them in
 // (SEP-1034).
-func runElicitationDefaults(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL, mcpclient.WithElicitationHandler(
-		func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
-			log.Printf("elicitation: %s", req.Params.Message)
-			return &mcp.ElicitResult{Action: "accept", Content: map[string]any{}}, nil
-		}))
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func callElicitationDefaults(ctx context.Context, c *mcpclient.Client, _ confContext) error {
 	return callTool(ctx, c, "test_client_elicitation_defaults", map[string]any{})
 }
 
 // sse-retry: the server closes the tool call's event stream after a
 // priming event with a retry field; the transport must reconnect with
 // Last-Event-ID after that delay and get the result.
-func runSSERetry(ctx context.Context, serverURL string, _ confContext) error {
-	c, err := connect(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func callReconnection(ctx context.Context, c *mcpclient.Client, _ confContext) error {
 	return callTool(ctx, c, "test_reconnection", map[string]any{})
 }
 
@@ -455,7 +411,7 @@ func runAuthDPoP(ctx context.Context, serverURL string, cc confContext) error {
 func authCodeFlow(ctx context.Context, serverURL string, cc confContext, dpop *oauth.DPoP) error {
 	opts := []oauth.Option{
 		oauth.WithClientIDMetadataURL("https://conformance-test.local/client-metadata.json"),
-		oauth.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))),
+		oauth.WithLogger(logger),
 	}
 	if id := cc.str("client_id"); id != "" {
 		opts = append(opts, oauth.WithClientID(id))
@@ -504,7 +460,7 @@ func runClientCredentialsJWT(ctx context.Context, serverURL string, cc confConte
 }
 
 func clientCredentials(ctx context.Context, serverURL, clientID string, opts ...oauth.Option) error {
-	opts = append(opts, oauth.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
+	opts = append(opts, oauth.WithLogger(logger))
 	h, err := oauth.NewClientCredentialsHandler(serverURL, clientID, opts...)
 	if err != nil {
 		return fmt.Errorf("client credentials handler: %w", err)
@@ -526,7 +482,7 @@ func runEnterprise(ctx context.Context, serverURL string, cc confContext) error 
 		TokenEndpoint: cc.str("idp_token_endpoint"),
 		ClientID:      cc.str("idp_client_id"),
 		IDToken:       func(context.Context) (string, error) { return cc.str("idp_id_token"), nil },
-	}, oauth.WithClientSecret(cc.str("client_secret")), oauth.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
+	}, oauth.WithClientSecret(cc.str("client_secret")), oauth.WithLogger(logger))
 	if err != nil {
 		return err
 	}
@@ -542,20 +498,19 @@ func runWorkloadIdentity(ctx context.Context, serverURL string, cc confContext) 
 		return errors.New("MCP_CONFORMANCE_CONTEXT has no client_id and valid_jwt")
 	}
 	h, err := oauth.NewJWTBearerHandler(serverURL, id, func(context.Context, string) (string, error) { return jwt, nil },
-		oauth.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
+		oauth.WithLogger(logger))
 	if err != nil {
 		return err
 	}
 	return authedToolCall(ctx, serverURL, h)
 }
 
+// authedToolCall lists the tools and calls test-tool, authorized by h.
 func authedToolCall(ctx context.Context, serverURL string, h auth.OAuthHandler, opts ...mcpclient.Option) error {
-	c, err := connect(ctx, serverURL, append(opts, mcpclient.WithOAuthHandler(h))...)
-	if err != nil {
-		return err
+	call := func(ctx context.Context, c *mcpclient.Client, _ confContext) error {
+		return callTool(ctx, c, "test-tool", map[string]any{})
 	}
-	defer c.Close()
-	return callTool(ctx, c, "test-tool", map[string]any{})
+	return onClient(call, append(opts, mcpclient.WithOAuthHandler(h))...)(ctx, serverURL, nil)
 }
 
 // fetchAuthorizationCode stands in for the browser: the suite's
