@@ -544,7 +544,9 @@ func (f *follower) text(turn, attempt int, text string, complete bool) {
 		fmt.Fprintf(f.a.stderr, "… turn %d was retried: its text starts again\n", turn)
 		f.shown = ""
 	}
-	fmt.Fprint(f.a.stdout, text[len(f.shown):])
+	if len(text) > len(f.shown) {
+		fmt.Fprint(f.a.stdout, text[len(f.shown):])
+	}
 	f.shown, f.complete = text, complete
 	if attempt != 0 {
 		f.attempt = attempt
@@ -555,7 +557,7 @@ func (f *follower) text(turn, attempt int, text string, complete bool) {
 // heartbeats and Progress.Texts carried), then a newline, as mcprun run
 // --stream does.
 func (f *follower) finish(res *run.Result) {
-	if t := res.Text(); f.shown != "" && strings.HasPrefix(t, f.shown) {
+	if t := res.Text(); f.shown != "" && len(t) > len(f.shown) && strings.HasPrefix(t, f.shown) {
 		fmt.Fprint(f.a.stdout, t[len(f.shown):])
 	}
 	fmt.Fprintln(f.a.stdout)
