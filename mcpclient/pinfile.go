@@ -10,8 +10,8 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"path/filepath"
 
+	"github.com/mcprun/mcprun/internal/atomicfile"
 	"github.com/mcprun/mcprun/internal/filelock"
 )
 
@@ -83,19 +83,7 @@ func (s *FilePinStore) SavePins(ctx context.Context, server string, pins map[str
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".pins-*")
-	if err != nil {
-		return fmt.Errorf("tool pins: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("tool pins: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("tool pins: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
+	if err := atomicfile.Write(s.path, append(b, '\n')); err != nil {
 		return fmt.Errorf("tool pins: %w", err)
 	}
 	return nil

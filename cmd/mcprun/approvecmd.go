@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/mcprun/mcprun/internal/atomicfile"
 	"github.com/mcprun/mcprun/run"
 )
 
@@ -56,21 +57,7 @@ func (a *app) saveDeferral(f *runFlags, res *run.Result, de *run.DeferredError) 
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("saving the deferred calls: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".deferral-*")
-	if err != nil {
-		return fmt.Errorf("saving the deferred calls: %w", err)
-	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("saving the deferred calls: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.Write(path, b); err != nil {
 		return fmt.Errorf("saving the deferred calls: %w", err)
 	}
 	if f.jsonOut {

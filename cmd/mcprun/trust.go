@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mcprun/mcprun/internal/atomicfile"
 	"github.com/mcprun/mcprun/internal/filelock"
 	"github.com/mcprun/mcprun/internal/mcpconfig"
 )
@@ -168,19 +169,7 @@ func (a *app) trust(ctx context.Context, abs, sum string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".trusted-*.tmp")
-	if err != nil {
-		return fmt.Errorf("trusting %s: %w", abs, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("trusting %s: %w", abs, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("trusting %s: %w", abs, err)
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
+	if err := atomicfile.Write(p, append(data, '\n')); err != nil {
 		return fmt.Errorf("trusting %s: %w", abs, err)
 	}
 	return nil

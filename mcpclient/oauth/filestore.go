@@ -12,6 +12,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/mcprun/mcprun/internal/atomicfile"
 	"github.com/mcprun/mcprun/internal/filelock"
 )
 
@@ -87,28 +88,8 @@ func (s *FileStore) write(m map[string]*Record) error {
 	if err != nil {
 		return fmt.Errorf("oauth: encoding tokens: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".oauth-tokens-*.tmp") // CreateTemp uses mode 0600
-	if err != nil {
+	if err := atomicfile.Write(s.path, b); err != nil {
 		return fmt.Errorf("oauth: writing token file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("oauth: writing token file: %w", err)
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("oauth: writing token file: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("oauth: writing token file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("oauth: writing token file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
-		return fmt.Errorf("oauth: replacing token file: %w", err)
 	}
 	return nil
 }
