@@ -66,8 +66,8 @@ func RenderResult(r *mcp.CallToolResult) (text string, isError bool) {
 			fmt.Fprintf(&b, "[%T content]", c)
 		}
 	}
-	if r.StructuredContent != nil {
-		if js, err := json.Marshal(r.StructuredContent); err == nil && !carriesStructured(r, js) {
+	if r.StructuredContent != nil && !carriesStructured(r) {
+		if js, err := json.Marshal(r.StructuredContent); err == nil {
 			sep()
 			b.Write(js)
 		}
@@ -130,59 +130,112 @@ func writeEmbedded(b *strings.Builder, rc *mcp.ResourceContents) {
 // members is one of those, the others being flags (booleans or null) — the
 // reference servers' {"content": text} (filesystem), {"entities": […]}
 // (memory) and {"success": true, "message": text}.
-func carriesStructured(r *mcp.CallToolResult, js []byte) bool {
-	var s any
-	if json.Unmarshal(js, &s) != nil {
-		return false
-	}
-	var carried []any
-	for _, c := range r.Content {
-		tc, ok := c.(*mcp.TextContent)
-		if !ok {
-			continue
+//
+// Results can be large (a file read whole): strings are compared as they
+// are, and a text block is parsed, or the content list marshalled, only
+// when an object or array is to be compared with it.
+func carriesStructured(r *mcp.CallToolResult) bool {
+	s := r.StructuredContent
+	if !isJSONValue(s) {
+		// Not as decoded from JSON (a Go value of the caller's): compare
+		// its JSON form.
+		js, err := json.Marshal(s)
+		if err != nil || json.Unmarshal(js, &s) != nil {
+			return false
 		}
-		carried = append(carried, tc.Text)
-		if t := strings.TrimSpace(tc.Text); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
-			var v any
-			if json.Unmarshal([]byte(t), &v) == nil {
-				carried = append(carried, v)
+	}
+	c := carrier{r: r}
+	if obj, ok := s.(map[string]any); ok {
+		found := false
+		for _, v := range obj {
+			switch v.(type) {
+			case nil, bool: // flags
+				continue
+			}
+			if found = c.carries(v); !found {
+				break
 			}
 		}
-	}
-	if raw, err := json.Marshal(r.Content); err == nil && len(r.Content) > 0 {
-		var v any
-		if json.Unmarshal(raw, &v) == nil {
-			carried = append(carried, v)
+		if found {
+			return true
 		}
 	}
-	isCarried := func(v any) bool {
-		for _, c := range carried {
-			if reflect.DeepEqual(c, v) {
+	return c.carries(s)
+}
+
+// carrier compares values with what a result's content blocks carry,
+// parsing and marshalling them only when needed, once.
+type carrier struct {
+	r      *mcp.CallToolResult
+	parsed []any // the text blocks' JSON (objects and arrays)
+	list   any   // the content list as JSON
+	done   bool
+}
+
+// carries reports whether v (a value as decoded from JSON) equals a text
+// block, a text block's JSON, or the content list.
+func (c *carrier) carries(v any) bool {
+	if str, ok := v.(string); ok {
+		for _, b := range c.r.Content {
+			if tc, ok := b.(*mcp.TextContent); ok && tc.Text == str {
 				return true
 			}
 		}
 		return false
 	}
-	if isCarried(s) {
+	switch v.(type) {
+	case map[string]any, []any:
+	default:
+		return false // a number, flag or null is never a block's text or JSON
+	}
+	if !c.done {
+		c.done = true
+		for _, b := range c.r.Content {
+			tc, ok := b.(*mcp.TextContent)
+			if !ok {
+				continue
+			}
+			if t := strings.TrimSpace(tc.Text); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+				var x any
+				if json.Unmarshal([]byte(t), &x) == nil {
+					c.parsed = append(c.parsed, x)
+				}
+			}
+		}
+		if raw, err := json.Marshal(c.r.Content); err == nil && len(c.r.Content) > 0 {
+			_ = json.Unmarshal(raw, &c.list)
+		}
+	}
+	for _, x := range c.parsed {
+		if reflect.DeepEqual(x, v) {
+			return true
+		}
+	}
+	return c.list != nil && reflect.DeepEqual(c.list, v)
+}
+
+// isJSONValue reports whether v is made only of what encoding/json decodes
+// into an any: maps, slices, strings, float64s, bools and nil.
+func isJSONValue(v any) bool {
+	switch v := v.(type) {
+	case nil, string, float64, bool:
 		return true
-	}
-	obj, ok := s.(map[string]any)
-	if !ok {
-		return false
-	}
-	found := false
-	for _, v := range obj {
-		switch {
-		case isCarried(v):
-			found = true
-		case v == nil:
-		default:
-			if _, flag := v.(bool); !flag {
+	case map[string]any:
+		for _, x := range v {
+			if !isJSONValue(x) {
 				return false
 			}
 		}
+		return true
+	case []any:
+		for _, x := range v {
+			if !isJSONValue(x) {
+				return false
+			}
+		}
+		return true
 	}
-	return found
+	return false
 }
 
 // truncate cuts s to at most max bytes (on a rune boundary) plus a marker.

@@ -65,6 +65,18 @@ func TestRenderResult(t *testing.T) {
 			Content:           []mcp.Content{&mcp.ImageContent{MIMEType: "image/png", Data: []byte{1, 2, 3}}},
 			StructuredContent: map[string]any{"content": []any{map[string]any{"type": "image", "mimeType": "image/png", "data": "AQID"}}},
 		}, "[image: image/png, 3 bytes]", false},
+		{"two members carried", &mcp.CallToolResult{
+			Content:           []mcp.Content{&mcp.TextContent{Text: "a"}, &mcp.TextContent{Text: `{"n": 1}`}},
+			StructuredContent: map[string]any{"text": "a", "data": map[string]any{"n": 1.0}, "ok": true, "next": nil},
+		}, "a\n{\"n\": 1}", false},
+		{"a Go value, not decoded JSON", &mcp.CallToolResult{
+			Content:           []mcp.Content{&mcp.TextContent{Text: `[1, 3]`}},
+			StructuredContent: struct{ Items []int }{[]int{1, 2}},
+		}, "[1, 3]\n{\"Items\":[1,2]}", false},
+		{"a Go value carried", &mcp.CallToolResult{
+			Content:           []mcp.Content{&mcp.TextContent{Text: `{"Items": [1, 2]}`}},
+			StructuredContent: struct{ Items []int }{[]int{1, 2}},
+		}, `{"Items": [1, 2]}`, false},
 		{"structured with more than the text", &mcp.CallToolResult{
 			Content:           []mcp.Content{&mcp.TextContent{Text: "done"}},
 			StructuredContent: map[string]any{"message": "done", "count": 2},
