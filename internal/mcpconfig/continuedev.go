@@ -78,13 +78,9 @@ func readContinue(r *reader, top *object, x *expander) (*File, error) {
 		if err := settleTransport(r, path, &s, typ, "type", urlKey, variant{urls: map[string]Transport{"url": Auto}}); err != nil {
 			return nil, err
 		}
-		if err := x.server(path, &s); err != nil {
+		if err := file.add(r, x, path, s); err != nil {
 			return nil, err
 		}
-		if err := s.check(r, path); err != nil {
-			return nil, err
-		}
-		file.Servers = append(file.Servers, s)
 	}
 	return file, nil
 }

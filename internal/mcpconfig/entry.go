@@ -93,3 +93,16 @@ func (x *expander) passEnv(r *reader, s *Server, path string, names []string, wh
 	}
 	return nil
 }
+
+// add expands the variables of s (at path), checks it and adds it to
+// file.
+func (file *File) add(r *reader, x *expander, path string, s Server) error {
+	if err := x.server(path, &s); err != nil {
+		return err
+	}
+	if err := s.check(r, path); err != nil {
+		return err
+	}
+	file.Servers = append(file.Servers, s)
+	return nil
+}

@@ -228,14 +228,7 @@ func readEntry(r *reader, file *File, x *expander, v variant, path, name string,
 			return err
 		}
 	}
-	if err := x.server(path, &s); err != nil {
-		return err
-	}
-	if err := s.check(r, path); err != nil {
-		return err
-	}
-	file.Servers = append(file.Servers, s)
-	return nil
+	return file.add(r, x, path, s)
 }
 
 // settleTransport checks the entry's type against what it gives.

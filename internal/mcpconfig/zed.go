@@ -64,14 +64,7 @@ func readZed(r *reader, top *object, x *expander) (*File, error) {
 		if err := s.commandOrURL(r, path, Auto); err != nil {
 			return err
 		}
-		if err := x.server(path, &s); err != nil {
-			return err
-		}
-		if err := s.check(r, path); err != nil {
-			return err
-		}
-		file.Servers = append(file.Servers, s)
-		return nil
+		return file.add(r, x, path, s)
 	})
 	if err != nil {
 		return nil, err

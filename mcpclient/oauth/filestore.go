@@ -131,30 +131,36 @@ func (s *FileStore) Save(ctx context.Context, rec *Record) error {
 // fn reads the record of server and scopes as stored now (nil if none) and
 // decides what to store (nil: nothing).
 func (s *FileStore) Update(ctx context.Context, server string, scopes []string, fn func(cur *Record) (*Record, error)) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	unlock, err := s.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	m, err := s.read()
-	if err != nil {
-		return err
-	}
-	rec, err := fn(m[StoreKey(server, scopes)])
-	if err != nil || rec == nil {
-		return err
-	}
-	if rec.Server == "" {
-		return errors.New("oauth: record without server")
-	}
-	m[StoreKey(rec.Server, rec.Scopes)] = rec
-	return s.write(m)
+	return s.edit(ctx, func(m map[string]*Record) (bool, error) {
+		rec, err := fn(m[StoreKey(server, scopes)])
+		if err != nil || rec == nil {
+			return false, err
+		}
+		if rec.Server == "" {
+			return false, errors.New("oauth: record without server")
+		}
+		m[StoreKey(rec.Server, rec.Scopes)] = rec
+		return true, nil
+	})
 }
 
 // Delete implements [TokenStore].
 func (s *FileStore) Delete(ctx context.Context, server string) error {
+	return s.edit(ctx, func(m map[string]*Record) (bool, error) {
+		n := len(m)
+		for k, r := range m {
+			if r == nil || r.Server == server {
+				delete(m, k)
+			}
+		}
+		return len(m) != n, nil
+	})
+}
+
+// edit holds the file (within this process and across processes) while
+// change changes the records as stored now; they are written back when
+// change says so.
+func (s *FileStore) edit(ctx context.Context, change func(map[string]*Record) (write bool, err error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	unlock, err := s.lock(ctx)
@@ -166,14 +172,8 @@ func (s *FileStore) Delete(ctx context.Context, server string) error {
 	if err != nil {
 		return err
 	}
-	n := len(m)
-	for k, r := range m {
-		if r == nil || r.Server == server {
-			delete(m, k)
-		}
-	}
-	if len(m) == n {
-		return nil
+	if write, err := change(m); err != nil || !write {
+		return err
 	}
 	return s.write(m)
 }
