@@ -216,14 +216,22 @@ func TestReferenceServersResultsOnce(t *testing.T) {
 		{"read_text_file", map[string]any{"path": filepath.Join(root, "..", filepath.Base(outside), "secret.txt")}},
 		{"read_text_file", map[string]any{"path": filepath.Join(root, "link.txt")}},
 	}
+	// The memory calls one after another (each needs the one before); the
+	// others in parallel, the 9 MiB answer among answers to other calls in
+	// flight.
+	turns := [][]int{{0}, {1}, {2}, {3, 4, 5, 6}, {7, 8, 9}}
 	api := mistraltest.NewServer(func(ctx context.Context, turn *mistraltest.Turn) (*mistraltest.Reply, error) {
-		if i := turn.TurnInConversation; i < len(calls) {
-			return mistraltest.Respond(mistraltest.Call(calls[i].name, calls[i].args)), nil
+		if i := turn.TurnInConversation; i < len(turns) {
+			var out []mistraltest.Output
+			for _, c := range turns[i] {
+				out = append(out, mistraltest.Call(calls[c].name, calls[c].args))
+			}
+			return mistraltest.Respond(out...), nil
 		}
 		return mistraltest.Respond(mistraltest.Text("done")), nil
 	})
 	defer api.Close()
-	r := newRunner(t, api, run.WithModel("m"), run.WithMaxTurns(len(calls)+1),
+	r := newRunner(t, api, run.WithModel("m"), run.WithMaxTurns(len(turns)+1),
 		run.WithMCP(startMemory(t)), run.WithMCP(startFilesystem(t, root)))
 	res, err := r.Run(context.Background(), mistral.TextInputs("go"))
 	if err != nil {
@@ -233,26 +241,33 @@ func TestReferenceServersResultsOnce(t *testing.T) {
 		t.Fatalf("answer %q", res.Text())
 	}
 
-	// What the API received, in order: each call's function.result.
+	// What the API received: each call's function.result (the calls are
+	// stored in the order the script made them).
 	entries, ok := api.Conversation(res.ConversationID)
 	if !ok {
 		t.Fatal("no conversation")
 	}
-	names := map[string]string{}
-	var results []string
+	index := map[string]int{}
+	results := make([]string, len(calls))
+	answered := 0
 	for _, e := range entries {
 		switch e.Type {
 		case "function.call":
-			names[e.ToolCallID] = e.Name
-		case "function.result":
-			if want := calls[len(results)].name; names[e.ToolCallID] != want {
-				t.Fatalf("result %d answers %q, want %q", len(results), names[e.ToolCallID], want)
+			if i := len(index); i >= len(calls) || e.Name != calls[i].name {
+				t.Fatalf("call %d is %s", i, e.Name)
 			}
-			results = append(results, e.Result)
+			index[e.ToolCallID] = len(index)
+		case "function.result":
+			i, ok := index[e.ToolCallID]
+			if !ok || results[i] != "" {
+				t.Fatalf("result for %s: unknown or answered twice", e.ToolCallID)
+			}
+			results[i] = e.Result
+			answered++
 		}
 	}
-	if len(results) != len(calls) {
-		t.Fatalf("%d results for %d calls: %q", len(results), len(calls), results)
+	if answered != len(calls) {
+		t.Fatalf("%d results for %d calls: %q", answered, len(calls), results)
 	}
 
 	// memory: the JSON text once — one JSON value, each fact once.
