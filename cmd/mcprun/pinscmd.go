@@ -96,7 +96,7 @@ func (a *app) pinsList(ctx context.Context, sf *serverFlags) error {
 			rows = append(rows, row{t.OriginalName, state})
 		}
 		for _, ch := range changes {
-			rows = append(rows, row{ch.Tool, fmt.Sprintf("changed (%s): refused under --tool-pins strict; see and accept: mcprun pins accept %s %s", joinAnd(ch.Changed), shellWord(s.Name), shellWord(ch.Tool))})
+			rows = append(rows, row{ch.Tool, fmt.Sprintf("changed (%s): refused under --tool-pins strict; see and accept it: mcprun pins accept [these server flags] %s %s", joinAnd(ch.Changed), shellWord(s.Name), shellWord(ch.Tool))})
 		}
 		slices.SortFunc(rows, func(x, y row) int { return strings.Compare(x.tool, y.tool) })
 		for _, r := range rows {
