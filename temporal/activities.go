@@ -146,6 +146,12 @@ func withKey(t *run.Turn, key string) *run.Turn {
 func (a *activities) adopt(ctx context.Context, key string) (*run.TurnOutput, error) {
 	mc := a.runner.Client()
 	convs, err := mc.ListConversations(ctx, &mistral.ListConversationsParams{PageSize: 20, Metadata: map[string]any{TurnMetadata: key}})
+	var ae *mistral.APIError
+	if errors.As(err, &ae) && !ae.Retryable() {
+		// An API that refuses the listing cannot say: the turn starts a
+		// conversation, as it would without this check.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package temporal_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -74,5 +76,49 @@ func TestRegisterRefusesRunnerOnlyOptions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Register: %v, want an error naming %s", err, tc.want)
 		}
+	}
+}
+
+// An API that refuses the listing does not fail the run: the retried first
+// turn starts a conversation, as it did before adoption existed.
+func TestRetriedFirstTurnWithoutListing(t *testing.T) {
+	var mu sync.Mutex
+	starts := 0
+	s := mistraltest.NewUnstartedServer(func(ctx context.Context, turn *mistraltest.Turn) (*mistraltest.Reply, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if turn.TurnInConversation == 0 {
+			starts++
+			if starts == 1 {
+				r, _ := callThenAnswer(ctx, turn)
+				r.CutAfterEvents = 2
+				return r, nil
+			}
+		}
+		return callThenAnswer(ctx, turn)
+	})
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/v1/conversations" {
+			http.Error(w, `{"object":"error","message":"not here","type":"invalid_request_error"}`, http.StatusBadRequest)
+			return
+		}
+		s.Handler().ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	mc, err := mistral.NewClient(mistral.WithServerURL(front.URL), mistral.WithAPIKey("k"), mistral.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c counted
+	r, err := run.New(mc, run.WithModel("m"), run.WithFunctions(c.fn()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	env := newEnv(t, r)
+	env.ExecuteWorkflow(temporal.WorkflowName, temporal.RunInput{Settings: run.Settings{Model: "m"}, Inputs: mistral.TextInputs("1+2?")})
+	out := outcome(t, env)
+	if out.Error != nil || out.Result.Text() != "The sum is 3" || starts != 2 || c.n != 1 {
+		t.Fatalf("error %v, text %q, %d start(s), %d call(s)", out.Error, out.Result.Text(), starts, c.n)
 	}
 }
