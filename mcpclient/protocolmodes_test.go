@@ -3,12 +3,13 @@ package mcpclient
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcprun/mcprun/mcpclient/internal/testtools"
 )
 
 // legacyVersions are the protocol versions before 2026-07-28 (the
@@ -31,20 +32,7 @@ func modeServer(versions []string) *mcp.Server {
 	mcp.AddTool(s, &mcp.Tool{Name: "echo"}, func(_ context.Context, _ *mcp.CallToolRequest, in textIn) (*mcp.CallToolResult, any, error) {
 		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: in.Text}}}, nil, nil
 	})
-	mcp.AddTool(s, &mcp.Tool{Name: "confirm"}, func(_ context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
-		resp, ok := req.Params.InputResponses["ok"]
-		if !ok {
-			return &mcp.CallToolResult{InputRequests: mcp.InputRequestMap{"ok": &mcp.ElicitParams{
-				Message:         "proceed?",
-				RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{"yes": map[string]any{"type": "boolean"}}},
-			}}}, nil, nil
-		}
-		er, ok := resp.(*mcp.ElicitResult)
-		if !ok {
-			return nil, nil, fmt.Errorf("unexpected answer %T", resp)
-		}
-		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: fmt.Sprint(er.Action, " ", er.Content["yes"])}}}, nil, nil
-	})
+	testtools.AddConfirm(s, "")
 	return s
 }
 

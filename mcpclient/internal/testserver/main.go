@@ -29,6 +29,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcprun/mcprun/mcpclient/internal/testtools"
 )
 
 func main() {
@@ -171,23 +173,7 @@ func newServer(modes map[string]string, crashAfter int64) *mcp.Server {
 	mcp.AddTool(s, &mcp.Tool{Name: "sum", Description: "adds two numbers"}, func(_ context.Context, _ *mcp.CallToolRequest, in sumIn) (*mcp.CallToolResult, sumOut, error) {
 		return nil, sumOut{Sum: in.A + in.B}, nil
 	})
-	// The 2026-07-28 way to ask the user (an input-required result, then
-	// the call again with the answer); the go-sdk turns it into an
-	// elicitation/create request for a client on an older protocol.
-	mcp.AddTool(s, &mcp.Tool{Name: "confirm", Description: "asks the user to confirm"}, func(_ context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
-		resp, ok := req.Params.InputResponses["ok"]
-		if !ok {
-			return &mcp.CallToolResult{InputRequests: mcp.InputRequestMap{"ok": &mcp.ElicitParams{
-				Message:         "proceed?",
-				RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{"yes": map[string]any{"type": "boolean"}}},
-			}}}, nil, nil
-		}
-		er, ok := resp.(*mcp.ElicitResult)
-		if !ok {
-			return nil, nil, fmt.Errorf("unexpected answer %T", resp)
-		}
-		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: fmt.Sprint(er.Action, " ", er.Content["yes"])}}}, nil, nil
-	})
+	testtools.AddConfirm(s, "asks the user to confirm")
 	mcp.AddTool(s, &mcp.Tool{Name: "fail", Description: "always fails"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
 		return nil, nil, fmt.Errorf("failing on purpose")
 	})
