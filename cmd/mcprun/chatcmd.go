@@ -20,6 +20,10 @@ func (a *app) chatCmd(ctx context.Context, args []string) error {
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		// A prompt given as an argument would be silently dropped: the turns come from stdin.
+		return fmt.Errorf("chat reads its turns from stdin, one per line: %q is not a flag (for one prompt: mcprun run)", fs.Arg(0))
+	}
 	if f.jsonOut || f.outputSchema != "" {
 		return fmt.Errorf("chat prints text: --json and --output-schema are for `mcprun run`")
 	}

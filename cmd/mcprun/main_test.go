@@ -284,6 +284,22 @@ func TestRunPromptFromStdin(t *testing.T) {
 	}
 }
 
+// TestChatRefusesPrompt: chat takes its turns from stdin; a prompt given as
+// an argument would be dropped without a word, so it is an error, and the
+// usage says where the turns come from.
+func TestChatRefusesPrompt(t *testing.T) {
+	code, out, stderr := cli(t, nil, "chat", "--stdio", weatherServer, "Weather at Jane's?")
+	if code != 1 || out != "" || !strings.Contains(stderr, "chat reads its turns from stdin") {
+		t.Fatalf("exit %d %q %q", code, out, stderr)
+	}
+	if _, help, _ := cli(t, nil, "help", "chat"); !strings.Contains(help, "Usage: mcprun chat [flags]  (each line of stdin is a turn") {
+		t.Fatalf("chat usage: %q", help)
+	}
+	if _, help, _ := cli(t, nil, "help", "demo"); !strings.Contains(help, "Usage: mcprun demo [flags] [PROMPT]") {
+		t.Fatalf("demo usage: %q", help)
+	}
+}
+
 func TestChat(t *testing.T) {
 	s := mistraltest.NewServer(demoModel())
 	defer s.Close()

@@ -51,8 +51,17 @@ type runFlags struct {
 	command         string        // the command that resumes: "run" unless set ("demo")
 }
 
+// runSynopsis is what follows "mcprun NAME" in the usage of the commands
+// that take runFlags: chat reads its turns from stdin, demo has a prompt.
+var runSynopsis = map[string]string{
+	"run":     " [flags] PROMPT  (PROMPT \"-\" reads it from stdin; optional with --conversation)",
+	"chat":    " [flags]  (each line of stdin is a turn of one conversation; /exit or end of input ends it)",
+	"demo":    " [flags] [PROMPT]  (default: \"" + demoPrompt + "\")",
+	"approve": " [run flags] CONVERSATION_ID", // its own Usage says more
+}
+
 func (f *runFlags) register(a *app, name string) *flag.FlagSet {
-	fs := a.newFlagSet(name, name+" [flags] PROMPT  (PROMPT \"-\" reads it from stdin; optional with --conversation)")
+	fs := a.newFlagSet(name, name+runSynopsis[name])
 	f.servers.register(fs)
 	fs.StringVar(&f.model, "model", "mistral-medium-latest", "the `MODEL` to run (ignored with --agent)")
 	fs.StringVar(&f.agent, "agent", "", "run with the agent of this `ID` instead of a model")
