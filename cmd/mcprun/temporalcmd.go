@@ -17,7 +17,9 @@ import (
 // github.com/mcprun/mcprun/temporal: mcprun itself does not link Temporal.
 // mcprun hands these commands to it, found beside mcprun or on PATH.
 
-const temporalInstall = "go install github.com/mcprun/mcprun/temporal/cmd/mcprun-temporal@latest"
+// It is built from a clone: the temporal module's go.mod replaces the root
+// module with ../, which `go install …@latest` refuses.
+const temporalInstall = "in a clone of github.com/mcprun/mcprun: cd temporal && go install ./cmd/mcprun-temporal"
 
 // temporalHelp is the help of the commands mcprun hands over.
 var temporalHelp = map[string]string{
