@@ -12,12 +12,14 @@ import (
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcprun/mcprun/internal/serverflags"
 )
 
 func TestStdioSplitting(t *testing.T) {
 	a := &app{getenv: func(k string) string { return map[string]string{"HOME": "/home/u"}[k] }}
 	f := serverFlags{config: "/nonexistent-so-no-default"}
-	f.stdio = listFlag{`node "my server.js" --name 'a b' plain\ word $HOME`}
+	f.Stdio = serverflags.List{`node "my server.js" --name 'a b' plain\ word $HOME`}
 	_, err := a.servers(&f)
 	if err == nil {
 		t.Fatal("an explicit missing config must be an error")
@@ -32,7 +34,7 @@ func TestStdioSplitting(t *testing.T) {
 	if s.Command != "node" || strings.Join(s.Args, "|") != strings.Join(want, "|") {
 		t.Fatalf("%q %q", s.Command, s.Args)
 	}
-	f.stdio = listFlag{`node "unterminated`}
+	f.Stdio = serverflags.List{`node "unterminated`}
 	if _, err := a.servers(&f); err == nil {
 		t.Fatal("unterminated quote accepted")
 	}

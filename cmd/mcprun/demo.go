@@ -35,11 +35,11 @@ func (a *app) demoCmd(ctx context.Context, args []string) error {
 	if prompt == "" && f.conversation == "" {
 		prompt = demoPrompt
 	}
-	if len(f.servers.stdio)+len(f.servers.sse)+len(f.servers.http) == 0 && f.servers.config == "" {
+	if len(f.servers.Stdio)+len(f.servers.SSE)+len(f.servers.HTTP) == 0 && f.servers.config == "" {
 		if _, err := os.Stat("examples/weather/server"); err != nil {
 			return fmt.Errorf("give the weather server: --stdio \"PATH/TO/weather-server\" (make demo builds it)")
 		}
-		f.servers.stdio = append(f.servers.stdio, "go run ./examples/weather/server")
+		f.servers.Stdio = append(f.servers.Stdio, "go run ./examples/weather/server")
 	}
 	var clientOpts []mistral.Option
 	if api := a.apiSettings(f.serverURL); api.key == "" {

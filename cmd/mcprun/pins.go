@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mcprun/mcprun/internal/mcpconfig"
+	"github.com/mcprun/mcprun/internal/serverflags"
 	"github.com/mcprun/mcprun/mcpclient"
 )
 
@@ -52,8 +53,10 @@ func (a *app) pinOptions(f *serverFlags, s mcpconfig.Server) ([]mcpclient.Option
 	if err != nil {
 		return nil, err
 	}
+	pins := f.keyedPinsOf(store, s)
 	if f.pinsInspect {
-		return []mcpclient.Option{mcpclient.WithToolPins(keyedPins{store: store, key: pinKey(s), readOnly: true}, true)}, nil
+		pins.readOnly = true
+		return []mcpclient.Option{mcpclient.WithToolPins(pins, true)}, nil
 	}
 	strict := mode == "strict"
 	report := func(ch mcpclient.ToolChange) {
@@ -63,7 +66,7 @@ func (a *app) pinOptions(f *serverFlags, s mcpconfig.Server) ([]mcpclient.Option
 		}
 		fmt.Fprintf(a.stderr, "mcprun: server %q changed tool %q since first used (%s changed): %s\n", noControl(ch.Server), noControl(ch.Tool), joinAnd(ch.Changed), a.shown(noControl(what)))
 	}
-	return []mcpclient.Option{mcpclient.WithToolPins(keyedPins{store: store, key: pinKey(s)}, strict), mcpclient.WithToolChanged(report)}, nil
+	return []mcpclient.Option{mcpclient.WithToolPins(pins, strict), mcpclient.WithToolChanged(report)}, nil
 }
 
 // joinAnd joins "a", "a and b", "a, b and c".
@@ -85,27 +88,89 @@ func shellWord(s string) string {
 
 // pinKey names a server in the pin file by its name and a hash of what it
 // runs or where it is (not the words themselves: arguments and URLs may
-// hold secrets): --stdio servers are named after their command ("npx"),
-// and two configs may give one name to different servers.
+// hold secrets): two --stdio servers may run one package with other
+// arguments, and two configs may give one name to different servers.
 func pinKey(s mcpconfig.Server) string {
+	return pinKeyNamed(s, s.Name)
+}
+
+func pinKeyNamed(s mcpconfig.Server, name string) string {
 	what := s.URL
 	if s.Transport == mcpconfig.Stdio {
 		what = strings.Join(append([]string{s.Command}, s.Args...), "\x00")
 	}
 	h := sha256.Sum256([]byte(what))
-	return s.Name + " " + hex.EncodeToString(h[:8])
+	return name + " " + hex.EncodeToString(h[:8])
+}
+
+// oldPinNames maps the name of each --stdio server (servers after the
+// first configured ones) to the name it had before launchers were named
+// after what they run (mcprun 0.1 named "npx -y @x/server-memory" npx,
+// a second npx server npx-2), when the two differ: its pins, kept under
+// the old name, are still read.
+func oldPinNames(servers []mcpconfig.Server, configured int) map[string]string {
+	old := make([]mcpconfig.Server, len(servers))
+	copy(old, servers)
+	for i := configured; i < len(old); i++ {
+		if old[i].Transport == mcpconfig.Stdio {
+			old[i].Name = filepath.Base(old[i].Command)
+		} else {
+			old[i].Name = serverflags.HostName(old[i].URL)
+		}
+	}
+	serverflags.Unique(old)
+	var m map[string]string
+	for i := configured; i < len(old); i++ {
+		if servers[i].Transport == mcpconfig.Stdio && old[i].Name != servers[i].Name {
+			if m == nil {
+				m = map[string]string{}
+			}
+			m[servers[i].Name] = old[i].Name
+		}
+	}
+	return m
+}
+
+// keyedPinsOf is the pins of s in store: under its pinKey, and under its
+// key of before (see oldPinNames) for the tools the first has not.
+func (f *serverFlags) keyedPinsOf(store *mcpclient.FilePinStore, s mcpconfig.Server) keyedPins {
+	k := keyedPins{store: store, key: pinKey(s)}
+	if old, ok := f.oldPinNames[s.Name]; ok {
+		k.oldKey = pinKeyNamed(s, old)
+	}
+	return k
 }
 
 // keyedPins keeps one server's pins under its pinKey; readOnly saves
 // nothing (`mcprun pins` looks, then saves only what the user accepts).
+// Pins under oldKey are read too (the new key's win) and saved under key.
 type keyedPins struct {
 	store    *mcpclient.FilePinStore
 	key      string
+	oldKey   string
 	readOnly bool
 }
 
 func (k keyedPins) LoadPins(ctx context.Context, _ string) (map[string]mcpclient.ToolPin, error) {
-	return k.store.LoadPins(ctx, k.key)
+	pins, err := k.store.LoadPins(ctx, k.key)
+	if err != nil || k.oldKey == "" {
+		return pins, err
+	}
+	old, err := k.store.LoadPins(ctx, k.oldKey)
+	if err != nil {
+		return nil, err
+	}
+	if len(old) == 0 {
+		return pins, nil
+	}
+	merged := make(map[string]mcpclient.ToolPin, len(old)+len(pins))
+	for tool, p := range old {
+		merged[tool] = p
+	}
+	for tool, p := range pins {
+		merged[tool] = p
+	}
+	return merged, nil
 }
 
 func (k keyedPins) SavePins(ctx context.Context, _ string, pins map[string]mcpclient.ToolPin) error {

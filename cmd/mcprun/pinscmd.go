@@ -74,7 +74,7 @@ func (a *app) pinsList(ctx context.Context, sf *serverFlags) error {
 		return err
 	}
 	return a.eachServer(ctx, sf, func(tw *tabwriter.Writer, s mcpconfig.Server, c *mcpclient.Client) error {
-		pins, err := store.LoadPins(ctx, pinKey(s))
+		pins, err := sf.keyedPinsOf(store, s).LoadPins(ctx, "")
 		if err != nil {
 			return err
 		}

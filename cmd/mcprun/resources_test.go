@@ -12,6 +12,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcprun/mcprun/internal/serverflags"
 	"github.com/mcprun/mcprun/mistraltest"
 )
 
@@ -33,7 +34,7 @@ func docsServer(t *testing.T) string {
 func TestResourcesAndPrompts(t *testing.T) {
 	url := docsServer(t)
 	env := map[string]string{"XDG_CONFIG_HOME": t.TempDir(), "XDG_STATE_HOME": t.TempDir()}
-	host := hostName(url)
+	host := serverflags.HostName(url)
 	// The weather server has neither: it is left out of the lists.
 	code, stdout, stderr := cli(t, env, "resources", "--http", url, "--stdio", weatherServer)
 	if code != 0 || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, host) || !strings.Contains(stdout, "file:///guide.md") || !strings.Contains(stdout, "The style guide.") {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcprun/mcprun/internal/serverflags"
 	"github.com/mcprun/mcprun/mistraltest"
 )
 
@@ -155,7 +156,7 @@ func TestInterruptPrintsIDThenResumeAnswersOnce(t *testing.T) {
 		t.Errorf("server processes outlive the interrupted run: %v", kids)
 	}
 	// The printed command, run as printed, finishes the conversation.
-	words, err := splitWords(m[1], func(string) string { return "" })
+	words, err := serverflags.Words(m[1], func(string) string { return "" })
 	if err != nil || words[0] != "mcprun" {
 		t.Fatalf("%q: %v", m[1], err)
 	}

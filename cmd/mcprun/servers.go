@@ -5,32 +5,27 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/mcprun/mcprun/internal/mcpconfig"
+	"github.com/mcprun/mcprun/internal/serverflags"
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mcpclient/oauth"
 )
 
-// listFlag is a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
-func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
-
 // serverFlags are the flags that name MCP servers.
 type serverFlags struct {
-	stdio, sse, http listFlag
-	config           string
-	configFormat     string
-	inputs           listFlag
-	callTimeout      time.Duration
-	shutdownGrace    time.Duration
-	toolPins         string              // --tool-pins: warn, strict or off
-	pinsInspect      bool                // mcprun pins: strict, silent, and nothing saved
-	dropped          []mcpconfig.Dropped // the config file's entries that will not start
+	serverflags.Flags // --stdio, --sse, --http
+	config            string
+	configFormat      string
+	inputs            serverflags.List
+	callTimeout       time.Duration
+	shutdownGrace     time.Duration
+	toolPins          string              // --tool-pins: warn, strict or off
+	pinsInspect       bool                // mcprun pins: strict, silent, and nothing saved
+	dropped           []mcpconfig.Dropped // the config file's entries that will not start
+	oldPinNames       map[string]string   // a server's name → its name before launchers were named after what they run
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet) {
@@ -41,9 +36,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 // registerServers registers the flags that name and run servers, without
 // --tool-pins (`mcprun pins` reads the pins whatever the mode).
 func (f *serverFlags) registerServers(fs *flag.FlagSet) {
-	fs.Var(&f.stdio, "stdio", "a stdio MCP server: `\"CMD ARGS\"`, split as a shell splits words (no shell is run); repeatable")
-	fs.Var(&f.sse, "sse", "a remote MCP server on HTTP+SSE at `URL`; repeatable")
-	fs.Var(&f.http, "http", "a remote MCP server on Streamable HTTP at `URL`; repeatable")
+	f.Flags.Register(fs, "")
 	fs.StringVar(&f.config, "config", "", "an MCP servers `FILE` as Claude Desktop/Code, Cursor, Cline, Windsurf, VS Code, Gemini CLI, Zed (JSON), Codex (TOML), Goose or Continue (YAML) write it; default ./mcprun.json if present")
 	fs.StringVar(&f.configFormat, "config-format", "", "read --config as this `FORMAT` instead of guessing from its name and shape ("+formatList()+")")
 	fs.Var(&f.inputs, "input", "a VS Code input's value, `ID=VALUE` (asked on a terminal otherwise); repeatable")
@@ -69,50 +62,17 @@ func (a *app) servers(f *serverFlags) ([]mcpconfig.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := file.Servers
 	f.dropped = file.Dropped
-	for _, s := range f.stdio {
-		words, err := splitWords(s, getenv)
-		if err != nil {
-			return nil, fmt.Errorf("--stdio %q: %w", s, err)
-		}
-		if len(words) == 0 {
-			return nil, fmt.Errorf("--stdio: empty command")
-		}
-		out = append(out, mcpconfig.Server{Name: filepath.Base(words[0]), Transport: mcpconfig.Stdio, Command: words[0], Args: words[1:]})
+	out, err := f.Servers(file.Servers, getenv)
+	if err != nil {
+		return nil, err
 	}
-	for _, u := range f.sse {
-		out = append(out, mcpconfig.Server{Name: hostName(u), Transport: mcpconfig.SSE, URL: u})
-	}
-	for _, u := range f.http {
-		out = append(out, mcpconfig.Server{Name: hostName(u), Transport: mcpconfig.HTTP, URL: u})
-	}
+	f.oldPinNames = oldPinNames(out, len(file.Servers))
 	for _, s := range out {
 		a.rememberSecrets(s)
 	}
-	// Names must be unique: they pick a server in `mcprun call`.
-	seen := map[string]int{}
-	for i := range out {
-		seen[out[i].Name]++
-		if n := seen[out[i].Name]; n > 1 {
-			out[i].Name = fmt.Sprintf("%s-%d", out[i].Name, n)
-		}
-	}
 	return out, nil
 }
-
-func hostName(u string) string {
-	s := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	if i := strings.IndexAny(s, "/?#"); i >= 0 {
-		s = s[:i]
-	}
-	return s
-}
-
-// defaultMaxTotalTimeout caps a tool call that progress keeps alive
-// (a config entry's resetTimeoutOnProgress) when the entry gives no
-// maxTotalTimeout.
-const defaultMaxTotalTimeout = 10 * time.Minute
 
 // client makes the mcpclient for a configured server. A remote server
 // without an Authorization header gets an OAuth handler backed by the token
@@ -121,26 +81,12 @@ const defaultMaxTotalTimeout = 10 * time.Minute
 func (a *app) client(ctx context.Context, f *serverFlags, s mcpconfig.Server, opts ...mcpclient.Option) (c *mcpclient.Client, done func(), err error) {
 	kind := s.Transport
 	done = func() {}
-	timeout := f.callTimeout
-	if s.Timeout > 0 {
-		timeout = s.Timeout
-	}
-	opts = append([]mcpclient.Option{mcpclient.WithName(s.Name), mcpclient.WithCallTimeout(timeout)}, opts...)
-	if s.StartupTimeout > 0 {
-		opts = append(opts, mcpclient.WithConnectTimeout(s.StartupTimeout))
-	}
+	opts = append(serverflags.Options(s, f.callTimeout), opts...)
 	pins, err := a.pinOptions(f, s)
 	if err != nil {
 		return nil, nil, err
 	}
 	opts = append(opts, pins...)
-	if s.ResetTimeoutOnProgress {
-		limit := s.MaxTotalTimeout
-		if limit == 0 {
-			limit = max(defaultMaxTotalTimeout, timeout)
-		}
-		opts = append(opts, mcpclient.WithResetTimeoutOnProgress(limit))
-	}
 	if kind != mcpconfig.Stdio && s.OAuth != nil {
 		h, err := clientCredentialsHandler(s)
 		if err != nil {
@@ -158,7 +104,10 @@ func (a *app) client(ctx context.Context, f *serverFlags, s mcpconfig.Server, op
 			opts = append(opts, mcpclient.WithConnectTimeout(loginTimeout)) // a person may be logging in
 		}
 	}
-	c, err = f.newClient(a.self, kind, s, opts)
+	stdio := serverflags.Stdio{TerminateTimeout: f.shutdownGrace, Wrap: func(command string, args []string) (string, []string) {
+		return supervised(a.self, command, args)
+	}}
+	c, err = serverflags.New(s, stdio, opts...)
 	if err != nil {
 		done()
 		return nil, nil, fmt.Errorf("server %q: %w", s.Name, err)
@@ -173,35 +122,6 @@ func hasAuthHeader(h map[string]string) bool {
 		}
 	}
 	return false
-}
-
-// newClient makes the client; a bare url (Auto), headers or not (Cursor
-// writes SSE servers so), is tried as Streamable HTTP, then SSE.
-func (f *serverFlags) newClient(self string, kind mcpconfig.Transport, s mcpconfig.Server, opts []mcpclient.Option) (*mcpclient.Client, error) {
-	if kind == mcpconfig.Stdio {
-		opts = append(opts, mcpclient.WithEnv(s.Env))
-		if s.InheritEnv {
-			opts = append(opts, mcpclient.WithInheritEnv())
-		}
-		if s.Cwd != "" {
-			opts = append(opts, mcpclient.WithDir(s.Cwd))
-		}
-		if f.shutdownGrace > 0 {
-			opts = append(opts, mcpclient.WithTerminateTimeout(f.shutdownGrace))
-		}
-		command, args := supervised(self, s.Command, s.Args)
-		return mcpclient.NewStdio(command, args, opts...)
-	}
-	switch kind {
-	case mcpconfig.SSE:
-		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.SSE))
-	case mcpconfig.HTTP:
-		opts = append(opts, mcpclient.WithHTTPTransport(mcpclient.Streamable))
-	}
-	if len(s.Headers) > 0 {
-		opts = append(opts, mcpclient.WithHeaders(s.Headers))
-	}
-	return mcpclient.NewHTTP(s.URL, opts...)
 }
 
 // clientCredentialsHandler authenticates a server with the client
