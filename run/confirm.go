@@ -106,7 +106,9 @@ type ExecutedResult struct {
 // decision. It marshals to JSON (store it anywhere); a later process with a
 // Runner holding the same tools continues the run with [WithDecisions].
 type Deferral struct {
-	Version        int    `json:"version"`
+	// Version is the format's; WithDecisions refuses another.
+	Version int `json:"version"`
+	// ConversationID is the conversation whose calls wait.
 	ConversationID string `json:"conversation_id"`
 	// Calls wait for a decision.
 	Calls []DeferredCall `json:"calls"`
@@ -140,8 +142,10 @@ func (e *DeferredError) Error() string {
 // arguments) or deny it with a message the model reads. Make one with
 // [Approve], [ApproveWithArguments] or [Reject].
 type Decision struct {
+	// ToolCallID names the deferred call.
 	ToolCallID string
-	Allow      bool
+	// Allow runs the call; false denies it.
+	Allow bool
 	// Arguments, with Allow, are merged over the call's arguments (members
 	// given here win); nil keeps them.
 	Arguments json.RawMessage

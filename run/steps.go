@@ -20,16 +20,23 @@ import (
 // github.com/mcprun/mcprun/temporal) carries them in its workflow input.
 // [Runner.Settings] returns a Runner's.
 type Settings struct {
-	Model          string                  `json:"model,omitempty"`
-	AgentID        string                  `json:"agent_id,omitempty"`
+	// Model or AgentID, exactly one: what answers (WithModel, WithAgent).
+	Model   string `json:"model,omitempty"`
+	AgentID string `json:"agent_id,omitempty"`
+	// Instructions and CompletionArgs start a model run's conversation (an agent has its own).
 	Instructions   string                  `json:"instructions,omitempty"`
 	CompletionArgs *mistral.CompletionArgs `json:"completion_args,omitempty"`
 	// Tools are declared beside the function tools (built-in connectors).
-	Tools  []mistral.Tool          `json:"tools,omitempty"`
+	Tools []mistral.Tool `json:"tools,omitempty"`
+	// Output is the structured output's response format; the loop checks
+	// the answer against its schema (an [*OutputError] if it does not match).
 	Output *mistral.ResponseFormat `json:"output,omitempty"`
-	Store  *bool                   `json:"store,omitempty"`
+	// Store is the conversation's store flag (nil: the API's default).
+	Store *bool `json:"store,omitempty"`
 	// MaxTurns bounds the model turns (0: DefaultMaxTurns).
-	MaxTurns        int  `json:"max_turns,omitempty"`
+	MaxTurns int `json:"max_turns,omitempty"`
+	// ContinueOnError sends a failing tool's error to the model instead of
+	// stopping the run with a [*ToolError].
 	ContinueOnError bool `json:"continue_on_error,omitempty"`
 	// Approver says that the Steps put calls waiting for a decision to an
 	// approver (CallBatch.Ask, and at execution); without one such calls

@@ -63,8 +63,10 @@ func checkOutput(format *mistral.ResponseFormat, res *Result) error {
 // schema allows; Err is the validator's first violation.
 type SchemaViolation struct{ Err error }
 
+// Error says that the answer does not match, and where.
 func (e *SchemaViolation) Error() string {
 	return "it does not match the output schema: " + e.Err.Error()
 }
 
+// Unwrap returns the validator's error.
 func (e *SchemaViolation) Unwrap() error { return e.Err }

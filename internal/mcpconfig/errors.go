@@ -12,10 +12,11 @@ import (
 type Error struct {
 	File string // the file's path as given
 	Key  string // dotted path of the offending key ("mcpServers.fs.argz"); empty for the file as a whole
-	Msg  string
-	Err  error // the cause, if any (a syntax error)
+	Msg  string // what is wrong with it
+	Err  error  // the cause, if any (a syntax error)
 }
 
+// Error is the one-line message: config FILE: KEY: MSG.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("config ")
@@ -29,6 +30,7 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the cause, for errors.Is and errors.As.
 func (e *Error) Unwrap() error { return e.Err }
 
 // printable quotes s if it has control characters (a key may have a
