@@ -8,16 +8,10 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcprun/mcprun/internal/mcpconfig"
+	"github.com/mcprun/mcprun/internal/serverflags"
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
-)
-
-// The CLI's sampling bounds for each server, over one mcprun command,
-// unless its config entry's "sampling" says otherwise.
-const (
-	defaultSamplingRequests = 10
-	defaultSamplingTokens   = 20000
 )
 
 // samplingOption lets server s ask the run's model (sampling), within its
@@ -26,20 +20,11 @@ const (
 // remote ones only with --allow-sampling or "sampling": {"allow": true}.
 // Under --confirm each request is asked about.
 func (a *app) samplingOption(f *runFlags, s mcpconfig.Server, client *mistral.Client) (mcpclient.Option, error) {
-	allow := s.Transport == mcpconfig.Stdio || f.allowSampling
-	requests, tokens, perRequest := defaultSamplingRequests, defaultSamplingTokens, run.DefaultSamplingMaxTokens
-	if sc := s.Sampling; sc != nil {
-		if sc.Allow != nil {
-			allow = *sc.Allow
-		}
-		requests = cmpOr(sc.MaxRequests, requests)
-		tokens = cmpOr(sc.MaxTokens, tokens)
-		perRequest = cmpOr(sc.MaxTokensPerRequest, perRequest)
-	}
-	if !allow {
+	sp := serverflags.SamplingOf(s, f.allowSampling)
+	if !sp.Allow {
 		return nil, nil
 	}
-	opts := []run.SamplingOption{run.SamplingBudget(requests, tokens), run.SamplingMaxTokens(perRequest)}
+	opts := []run.SamplingOption{run.SamplingBudget(sp.Requests, sp.Tokens), run.SamplingMaxTokens(sp.PerRequest)}
 	if f.confirm {
 		opts = append(opts, run.SamplingApproval(a.samplingConfirmer(s.Name)))
 	}
@@ -48,13 +33,6 @@ func (a *app) samplingOption(f *runFlags, s mcpconfig.Server, client *mistral.Cl
 		return nil, fmt.Errorf("server %q: %w", s.Name, err)
 	}
 	return mcpclient.WithSamplingHandler(h), nil
-}
-
-func cmpOr(v, def int) int {
-	if v > 0 {
-		return v
-	}
-	return def
 }
 
 // samplingConfirmer asks on stdin before a server's sampling request.

@@ -33,6 +33,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/mcprun/mcprun/internal/serverflags"
 	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
 	"github.com/mcprun/mcprun/temporal"
@@ -166,7 +167,7 @@ func (a *app) workerCmd(ctx context.Context, args []string) error {
 	var (
 		conn   connFlags
 		srv    serverFlags
-		once   listFlag
+		once   serverflags.List
 		sticky time.Duration
 		url    string
 		deploy string
@@ -646,7 +647,7 @@ func (a *app) cancelCmd(ctx context.Context, args []string) error {
 func (a *app) approveCmd(ctx context.Context, args []string) error {
 	var (
 		conn   connFlags
-		deny   listFlag
+		deny   serverflags.List
 		reason string
 	)
 	fs := a.flagSet("approve", "[--deny CALL_ID [--reason TEXT]]... ID")

@@ -10,6 +10,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcprun/mcprun/internal/mcpconfig"
+	"github.com/mcprun/mcprun/internal/serverflags"
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
@@ -31,12 +32,6 @@ import (
 //     specification wants of a client that cannot ask, and one that asks
 //     anyway is answered "client does not support elicitation".
 
-// The sampling bounds of mcprun run, per server.
-const (
-	defaultSamplingRequests = 10
-	defaultSamplingTokens   = 20000
-)
-
 // samplingFlags are the worker's sampling flags.
 type samplingFlags struct {
 	allowRemote bool
@@ -47,24 +42,15 @@ type samplingFlags struct {
 // samplingOption lets server s sample through mc, or returns nil (no
 // sampling capability).
 func (f *samplingFlags) samplingOption(s mcpconfig.Server, mc *mistral.Client) (mcpclient.Option, error) {
-	allow := s.Transport == mcpconfig.Stdio || f.allowRemote
-	requests, tokens, perRequest := defaultSamplingRequests, defaultSamplingTokens, run.DefaultSamplingMaxTokens
-	if sc := s.Sampling; sc != nil {
-		if sc.Allow != nil {
-			allow = *sc.Allow
-		}
-		requests = cmpOr(sc.MaxRequests, requests)
-		tokens = cmpOr(sc.MaxTokens, tokens)
-		perRequest = cmpOr(sc.MaxTokensPerRequest, perRequest)
-	}
-	if !allow || mc == nil {
+	sp := serverflags.SamplingOf(s, f.allowRemote)
+	if !sp.Allow || mc == nil {
 		return nil, nil
 	}
 	if f.window <= 0 {
 		return nil, fmt.Errorf("--sampling-window: want a positive duration")
 	}
 	fresh := func() (samplingHandler, error) {
-		return run.NewSamplingHandler(mc, f.model, run.SamplingBudget(requests, tokens), run.SamplingMaxTokens(perRequest))
+		return run.NewSamplingHandler(mc, f.model, run.SamplingBudget(sp.Requests, sp.Tokens), run.SamplingMaxTokens(sp.PerRequest))
 	}
 	h, err := fresh()
 	if err != nil {
@@ -96,11 +82,4 @@ func (w *windowed) handle(ctx context.Context, req *mcp.CreateMessageRequest) (*
 	h := w.cur
 	w.mu.Unlock()
 	return h(ctx, req)
-}
-
-func cmpOr(v, def int) int {
-	if v > 0 {
-		return v
-	}
-	return def
 }
