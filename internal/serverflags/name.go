@@ -21,11 +21,12 @@ import (
 //     digest (ghcr.io/github/github-mcp-server:v1 → github-mcp-server);
 //   - python -m: the module, its last part unless that is generic
 //     (mcp_server_time → mcp_server_time, weather.server → weather);
-//   - node, bun, deno run, tsx, ts-node, python, uv run with a script: the
-//     script's name without its extension; when that is generic (index,
-//     main, server, cli, app, mod, __main__), the nearest folder above it
-//     that is neither generic nor a build folder (build, dist, src, lib,
-//     out, bin): /srv/weather/build/index.js → weather.
+//   - node, bun, deno run, tsx, ts-node, python, uv run with a script, go
+//     run with a package or file: the script's (package's) name without
+//     its extension (or version); when that is generic (index, main,
+//     server, cli, app, mod, run, start, __main__), the nearest folder
+//     above it that is neither generic nor a build folder (build, dist,
+//     src, lib, out, bin, cmd): /srv/weather/build/index.js → weather.
 //
 // Anything else, or a launcher whose target cannot be read (npx -c '…',
 // python -c '…'), is named after the command's base name, as before
@@ -82,6 +83,7 @@ var (
 	nodeValues   = flagSet("-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions", "--env-file", "--input-type", "--title")
 	denoValues   = flagSet("-c", "--config", "--import-map", "--lock", "--cert", "--location", "--seed", "--env-file")
 	pythonValues = flagSet("-W", "-X", "-Q")
+	goValues     = flagSet("-C", "-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile", "-exec", "-p", "-pkgdir", "-overlay", "-toolexec", "-o", "-pgo")
 	noValues     = flagSet()
 )
 
@@ -153,6 +155,14 @@ func launched(cmd string, args []string) string {
 			p := positional(rest, denoValues)
 			if strings.HasPrefix(p, "npm:") || strings.HasPrefix(p, "jsr:") {
 				return npmPackage(p[len("npm:"):])
+			}
+			return script(p)
+		}
+	case cmd == "go":
+		if sub, rest := subcommand(args, noValues); sub == "run" {
+			p := positional(rest, goValues)
+			if i := strings.LastIndex(p, "@"); i > 0 {
+				p = p[:i] // a module version
 			}
 			return script(p)
 		}
@@ -331,11 +341,11 @@ func module(m string) string {
 // says which server it is.
 var (
 	generic      = flagSet("index", "main", "server", "cli", "app", "mod", "__main__", "run", "start")
-	buildFolders = flagSet("build", "dist", "src", "lib", "out", "bin", ".", "..", "")
+	buildFolders = flagSet("build", "dist", "src", "lib", "out", "bin", "cmd", ".", "..", "")
 )
 
 // extensions of scripts, taken off their name.
-var extensions = []string{".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx", ".py", ".pyz"}
+var extensions = []string{".go", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx", ".py", ".pyz"}
 
 func isScript(p string) bool {
 	for _, ext := range extensions {

@@ -70,6 +70,11 @@ func TestName(t *testing.T) {
 		{"deno run -A npm:@modelcontextprotocol/server-memory@1", "server-memory"},
 		{"deno run --allow-net jsr:@scope/weather-mcp", "weather-mcp"},
 		{"deno run -A https://deno.land/x/notes_mcp/mod.ts", "notes_mcp"},
+		{"go run ./examples/weather/server", "weather"},
+		{"go run -tags netgo github.com/acme/tools/cmd/tools-mcp@v1.2.0 --stdio", "tools-mcp"},
+		{"go run main.go", "main"},
+		{"go run github.com/acme/weather/cmd/server@latest", "weather"},
+		{"go build ./x", "go"},
 	} {
 		words := strings.Fields(strings.ReplaceAll(tc.command, "'", ""))
 		if got := Name(words); got != tc.want {
