@@ -104,3 +104,25 @@ func cliWith(t *testing.T, env map[string]string, browser func(context.Context, 
 	code := a.main(ctx, args)
 	return code, out.String(), errOut.String()
 }
+
+// auth status lists the store: it takes no server, no config and no scopes
+// (it ignored them), and only login takes --scopes.
+func TestAuthFlagsAreTheSubcommands(t *testing.T) {
+	env := map[string]string{"XDG_CONFIG_HOME": t.TempDir(), "MCPRUN_TOKEN_STORE": "file"}
+	for _, args := range [][]string{
+		{"auth", "status", "https://mcp.example.com/mcp"},
+		{"auth", "status", "--config", "x.json"},
+		{"auth", "logout", "--scopes", "a", "https://mcp.example.com/mcp"},
+		{"auth", "login", "--tool-pins", "off", "https://mcp.example.com/mcp"},
+	} {
+		if code, out, _ := cli(t, env, args...); code != 2 || out != "" {
+			t.Errorf("%v: exit %d, stdout %q; want a usage error", args, code, out)
+		}
+	}
+	if code, out, stderr := cli(t, env, "auth", "status"); code != 0 || !strings.HasPrefix(out, "no logins stored") {
+		t.Errorf("auth status: exit %d %q %q", code, out, stderr)
+	}
+	if _, help, _ := cli(t, nil, "help", "auth", "status"); strings.Contains(help, "Flags:") {
+		t.Errorf("auth status lists flags it does not read:\n%s", help)
+	}
+}

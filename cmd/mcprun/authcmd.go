@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net/url"
 	"os/exec"
@@ -113,10 +114,21 @@ func (a *app) authCmd(ctx context.Context, args []string) error {
 		fmt.Fprint(a.stderr, use)
 		return errUsage
 	}
+	// Each subcommand registers only the flags it reads: status reads the
+	// store alone, and only login asks for scopes.
 	var sf serverFlags
-	fs := a.newFlagSet("auth "+args[0], "auth "+args[0]+" [flags] [SERVER]")
-	sf.register(fs)
-	scopes := fs.String("scopes", "", "comma-separated `SCOPES` to ask for (default: the server's)")
+	var fs *flag.FlagSet
+	scopes := new(string)
+	switch args[0] {
+	case "status":
+		fs = a.newFlagSet("auth status", "auth status  (every stored login)")
+	default:
+		fs = a.newFlagSet("auth "+args[0], "auth "+args[0]+" [flags] SERVER-URL|CONFIG-NAME")
+		sf.registerServers(fs)
+		if args[0] == "login" {
+			fs.StringVar(scopes, "scopes", "", "comma-separated `SCOPES` to ask for (default: the server's)")
+		}
+	}
 	if err := a.parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -126,6 +138,10 @@ func (a *app) authCmd(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "status":
+		if fs.NArg() != 0 {
+			fmt.Fprint(a.stderr, use)
+			return errUsage
+		}
 		recs, err := store.List(ctx)
 		if err != nil {
 			return err

@@ -23,7 +23,6 @@ func TestHelpShowsFlagsAndExample(t *testing.T) {
 		{[]string{"agents", "create"}, "-instructions"},
 		{[]string{"agents", "list"}, "-server-url"},
 		{[]string{"auth", "login"}, "-scopes"},
-		{[]string{"auth", "status"}, "-config"},
 		{[]string{"auth", "logout"}, "-config"},
 		{[]string{"mock-server"}, "-addr"},
 		{[]string{"config", "check"}, "-config-format"},
