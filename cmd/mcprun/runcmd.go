@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/mcprun/mcprun/internal/prompt"
 	"github.com/mcprun/mcprun/internal/trunc"
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistral"
@@ -92,13 +93,9 @@ func (a *app) runCmd(ctx context.Context, args []string, demo bool) error {
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
-	prompt := strings.Join(fs.Args(), " ")
-	if prompt == "-" { // the prompt from stdin, for pipes and long prompts
-		b, err := io.ReadAll(io.LimitReader(a.stdin, 10<<20))
-		if err != nil {
-			return fmt.Errorf("reading the prompt from stdin: %w", err)
-		}
-		prompt = strings.TrimSpace(string(b))
+	prompt, err := prompt.FromArgs(fs.Args(), a.stdin)
+	if err != nil {
+		return err
 	}
 	if prompt == "" && f.conversation == "" {
 		fs.Usage()

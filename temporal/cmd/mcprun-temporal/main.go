@@ -33,6 +33,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/mcprun/mcprun/internal/prompt"
 	"github.com/mcprun/mcprun/internal/serverflags"
 	"github.com/mcprun/mcprun/mistral"
 	"github.com/mcprun/mcprun/run"
@@ -319,13 +320,9 @@ func (a *app) runCmd(ctx context.Context, args []string) error {
 	if err := refused.err(); err != nil {
 		return err
 	}
-	prompt := strings.Join(fs.Args(), " ")
-	if prompt == "-" { // the prompt from stdin, as mcprun run reads it
-		b, err := io.ReadAll(io.LimitReader(a.stdin, 10<<20))
-		if err != nil {
-			return fmt.Errorf("reading the prompt from stdin: %w", err)
-		}
-		prompt = strings.TrimSpace(string(b))
+	prompt, err := prompt.FromArgs(fs.Args(), a.stdin)
+	if err != nil {
+		return err
 	}
 	if prompt == "" && conversation == "" {
 		fs.Usage()
