@@ -99,7 +99,7 @@ func TestProjectConfigTrust(t *testing.T) {
 	write("")
 
 	code, stdout, stderr := cliAt(t, repo, env, "", false, "tools")
-	if code != 1 || started(stdout) || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "mcprun trust mcprun.json") || !strings.Contains(stderr, "--config") {
+	if code != 1 || started(stdout) || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "mcprun trust mcprun.json") || !strings.HasSuffix(stderr, "--config mcprun.json\n") {
 		t.Fatalf("untrusted, no terminal: exit %d %q %q", code, stdout, stderr)
 	}
 	code, stdout, stderr = cliAt(t, repo, env, "n\n", true, "tools")

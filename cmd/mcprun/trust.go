@@ -28,6 +28,13 @@ import (
 // errUntrusted is matched by a refused implicit config file.
 var errUntrusted = errors.New("not trusted")
 
+// untrustedError is a refused implicit config file: its message says why
+// and what to do, and it matches errUntrusted without repeating it.
+type untrustedError struct{ msg string }
+
+func (e *untrustedError) Error() string        { return e.msg }
+func (e *untrustedError) Is(target error) bool { return target == errUntrusted }
+
 // trustedPath is where trusted config files are remembered: a JSON object
 // from absolute path to the SHA-256 of the content trusted, in the user's
 // config folder beside the token file.
@@ -67,7 +74,7 @@ func (a *app) checkTrust(ctx context.Context, path string, f *serverFlags) error
 		why = "changed since you trusted it"
 	}
 	if !a.interactive() {
-		return fmt.Errorf("%s %s: a config file in the current folder can start commands and send your secrets; read it, then run `mcprun trust %s`, or name it with --config %s: %w", path, why, path, path, errUntrusted)
+		return &untrustedError{fmt.Sprintf("%s %s: a config file in the current folder can start commands and send your secrets; read it, then run `mcprun trust %s`, or name it with --config %s", path, why, path, path)}
 	}
 	a.promptMu.Lock()
 	defer a.promptMu.Unlock()
@@ -76,7 +83,7 @@ func (a *app) checkTrust(ctx context.Context, path string, f *serverFlags) error
 	fmt.Fprintf(a.stderr, "Trust %s as it is now and start these? [y/N] ", path)
 	answer, _ := a.lines().ReadString('\n')
 	if !yes(answer) {
-		return fmt.Errorf("%s: you did not trust it; nothing was started: %w", path, errUntrusted)
+		return &untrustedError{fmt.Sprintf("%s: you did not trust it; nothing was started", path)}
 	}
 	return a.trust(ctx, abs, sum)
 }
