@@ -328,13 +328,16 @@ func image(ref string) string {
 // module is a Python module's last part unless that is generic:
 // weather.server → weather.
 func module(m string) string {
-	parts := strings.Split(m, ".")
+	parts := strings.FieldsFunc(m, func(r rune) bool { return r == '.' || r == '/' || r == '\\' })
 	for i := len(parts) - 1; i >= 0; i-- {
-		if !generic[parts[i]] && parts[i] != "" {
-			return parts[i]
+		if !generic[parts[i]] {
+			return clean(parts[i])
 		}
 	}
-	return clean(m)
+	if len(parts) > 0 {
+		return clean(parts[len(parts)-1])
+	}
+	return ""
 }
 
 // Generic script names, and the folders a build puts scripts in: neither
