@@ -16,7 +16,8 @@ import (
 // MISTRAL_API_KEY exported where the API is used).
 var commandExamples = map[string]string{
 	"run": `mcprun run --stdio "go run ./examples/weather/server" "What is the weather in Paris?"
-  echo "A long prompt" | mcprun run --json -`,
+  echo "A long prompt" | mcprun run --json -
+  mcprun run --temporal 127.0.0.1:7233 [--detach] "Weather in Paris?"   # durable: handed to mcprun-temporal run (its --help lists the flags)`,
 	"chat":  `mcprun chat --stdio "go run ./examples/weather/server"`,
 	"demo":  `mcprun demo          # no MISTRAL_API_KEY: against mistraltest, a scripted model`,
 	"tools": `mcprun tools --stdio "go run ./examples/weather/server"`,
