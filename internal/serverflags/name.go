@@ -154,7 +154,7 @@ func launched(cmd string, args []string) string {
 		if sub, rest := subcommand(args, noValues); sub == "run" {
 			p := positional(rest, denoValues)
 			if strings.HasPrefix(p, "npm:") || strings.HasPrefix(p, "jsr:") {
-				return npmPackage(p[len("npm:"):])
+				return npmPackage(p[len("npm:"):]) // jsr: is as long
 			}
 			return script(p)
 		}
@@ -178,7 +178,7 @@ func launched(cmd string, args []string) string {
 				return module(args[i+1])
 			case strings.HasPrefix(a, "-m") && len(a) > 2:
 				return module(a[2:])
-			case a == "-c" || strings.HasPrefix(a, "-c"):
+			case strings.HasPrefix(a, "-c"): // -c CODE, -cCODE
 				return ""
 			case pythonValues[a]:
 				i++
