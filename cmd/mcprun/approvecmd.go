@@ -87,7 +87,9 @@ func (a *app) approveCmd(ctx context.Context, args []string) error {
 		fmt.Fprintf(fs.Output(), "Usage: mcprun approve [run flags] [--deny CALL_ID]... [--reason TEXT] CONVERSATION_ID\n\n"+
 			"Continues a run that `mcprun run --defer` stopped: the waiting tool calls are allowed,\n"+
 			"but those denied, whose result tells the model --reason. Give the run's flags again\n"+
-			"(the same servers): the command `run --defer` printed does. Exit status 3: calls wait again.\n\nFlags:\n")
+			"(the same servers): the command `run --defer` printed does. Exit status 3: calls wait again.\n"+
+			"A durable run (its worker started with --defer): mcprun approve --temporal HOST:PORT\n"+
+			"[--deny CALL_ID [--reason TEXT]]... ID, with the workflow ID run --temporal printed.\n\nFlags:\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(fs.Output(), "\nExample:\n  %s\n", commandExamples["approve"])
 	}

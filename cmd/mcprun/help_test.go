@@ -116,11 +116,11 @@ func TestHelpKnowsEveryCommand(t *testing.T) {
 	}
 }
 
-// worker, attach, cancel and run --temporal are handed to mcprun-temporal;
-// without it, one line says how to install it.
+// worker, attach, cancel, run --temporal and approve --temporal are handed
+// to mcprun-temporal; without it, one line says how to install it.
 func TestTemporalCommandsNeedTheirBinary(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	for _, args := range [][]string{{"worker", "--temporal", "127.0.0.1:1"}, {"attach", "X"}, {"cancel", "X"}, {"run", "--temporal", "127.0.0.1:1", "hi"}} {
+	for _, args := range [][]string{{"worker", "--temporal", "127.0.0.1:1"}, {"attach", "X"}, {"cancel", "X"}, {"run", "--temporal", "127.0.0.1:1", "hi"}, {"approve", "--temporal", "127.0.0.1:1", "X"}} {
 		code, out, stderr := cli(t, nil, args...)
 		if code != 1 || out != "" || !strings.Contains(stderr, "mcprun-temporal") || strings.Count(stderr, "\n") != 1 {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, stderr)

@@ -97,6 +97,7 @@ Usage:
   mcprun trust [FILE]                    let ./mcprun.json (or FILE), as it is now, start its servers without --config
   mcprun pins list|accept [flags]        tools changed since pinned (--tool-pins): list them, see and accept a change
   mcprun approve [flags] ID              continue a run that run --defer stopped at calls needing approval
+                                         (--temporal: a durable run whose worker has --defer)
   mcprun auth login|status|logout        log in to OAuth-protected MCP servers (tokens kept in the OS keyring or a 0600 file)
   mcprun worker --temporal HOST:PORT     serve durable runs on Temporal (run --temporal starts one; attach, cancel)
   mcprun attach ID                       follow a durable run to its end
@@ -147,7 +148,11 @@ func (a *app) main(ctx context.Context, args []string) int {
 	case "auth":
 		err = a.authCmd(ctx, rest)
 	case "approve":
-		err = a.approveCmd(ctx, rest)
+		if usesTemporal(rest) { // a durable run's calls: an Update to its workflow
+			err = a.temporalCmd(ctx, cmd, rest)
+		} else {
+			err = a.approveCmd(ctx, rest)
+		}
 	case "config":
 		err = a.configCmd(ctx, rest)
 	case "trust":

@@ -18,6 +18,7 @@ import (
 	"unicode"
 
 	"github.com/mcprun/mcprun/internal/prompt"
+	"github.com/mcprun/mcprun/internal/serverflags"
 	"github.com/mcprun/mcprun/internal/trunc"
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistral"
@@ -81,7 +82,7 @@ func (f *runFlags) register(a *app, name string) *flag.FlagSet {
 	fs.BoolVar(&f.confirm, "confirm", false, "ask on stdin before each tool call and each sampling request (read-only tools of servers a config marks \"trusted\" run without asking)")
 	fs.BoolVar(&f.allowSampling, "allow-sampling", false, "let remote servers ask your model for completions (sampling), within each server's budget; stdio servers may by default")
 	fs.StringVar(&f.conversation, "conversation", "", "continue the conversation of this `ID` (as --json prints it): tool calls it awaits are answered first; PROMPT is then optional")
-	fs.BoolVar(&f.deferCalls, "defer", false, "stop at tool calls that need approval (all but those a server marks read-only) and save them; `mcprun approve ID` continues")
+	fs.BoolVar(&f.deferCalls, "defer", false, "stop at tool calls that need approval ("+serverflags.DeferRule+") and save them; `mcprun approve ID` continues")
 	fs.DurationVar(&f.timeout, "timeout", 0, "bound the whole run (e.g. 90s, 5m); 0: none. The conversation id is printed to resume it")
 	fs.BoolVar(&f.verbose, "v", false, "log requests and tool calls to stderr")
 	return fs
@@ -284,12 +285,9 @@ func (a *app) newRunner(ctx context.Context, f *runFlags, extra []run.Option, cl
 			mo = append(mo, run.Deny(s.Deny...))
 		}
 		if f.deferCalls {
-			// The --confirm rule, deferred: all but read-only tools of
-			// trusted servers wait.
-			trusted := s.Trusted
-			mo = append(mo, run.RequireConfirmationIf(func(t mcpclient.Tool) bool {
-				return !trusted || t.Annotations == nil || !t.Annotations.ReadOnlyHint
-			}))
+			// The --confirm rule, deferred (mcprun worker --defer
+			// applies the same one).
+			mo = append(mo, run.RequireConfirmationIf(serverflags.NeedsApproval(s)))
 		}
 		if s.Trusted {
 			trustedServers[s.Name] = true

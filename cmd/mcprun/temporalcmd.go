@@ -27,7 +27,9 @@ var temporalHelp = map[string]string{
 
 Serves durable runs: executes their model turns and tool calls (mcprun-temporal worker;
 its --help lists every flag). Servers may sample through the worker's client
-(--sampling-model; remote ones with --allow-sampling); elicitation is not offered (no user). The address also comes from TEMPORAL_ADDRESS, the namespace
+(--sampling-model; remote ones with --allow-sampling); elicitation is not offered (no user).
+With --defer, calls that need approval (as run --defer decides) wait in their run until
+mcprun approve --temporal HOST:PORT ID answers them. The address also comes from TEMPORAL_ADDRESS, the namespace
 from --temporal-namespace or TEMPORAL_NAMESPACE (default "default").
 
 Example:

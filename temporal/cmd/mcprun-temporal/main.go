@@ -352,7 +352,7 @@ func (a *app) runCmd(ctx context.Context, args []string) error {
 		fmt.Fprintln(a.stdout, wr.GetID())
 		return nil
 	}
-	return a.follow(ctx, tc, wr.GetID(), js, stream)
+	return a.follow(ctx, tc, conn.address, wr.GetID(), js, stream)
 }
 
 // settings are the run's settings as a local run makes them: a Runner
@@ -390,7 +390,7 @@ func settings(model, agent, instr, schema string, maxTurns int, contOnErr bool) 
 
 // follow prints a run's progress as mcprun run does (tool calls on
 // stderr; with stream, the answer's text as it streams), then its answer.
-func (a *app) follow(ctx context.Context, tc client.Client, id string, js, stream bool) error {
+func (a *app) follow(ctx context.Context, tc client.Client, addr, id string, js, stream bool) error {
 	type done struct {
 		res *run.Result
 		err error
@@ -402,7 +402,7 @@ func (a *app) follow(ctx context.Context, tc client.Client, id string, js, strea
 		res, err := temporal.Wait(wctx, tc, id)
 		ch <- done{res, err}
 	}()
-	f := &follower{a: a, id: id, stream: stream && !js, complete: true}
+	f := &follower{a: a, addr: addr, id: id, stream: stream && !js, complete: true}
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -472,6 +472,7 @@ func (a *app) reportStopped(res *run.Result, err error) {
 // follower prints what a run reports, each thing once.
 type follower struct {
 	a      *app
+	addr   string // Temporal's, for the approve command it shows
 	id     string
 	stream bool // the answer's text as it streams
 	seen   int
@@ -515,7 +516,7 @@ func (f *follower) show(ctx context.Context, tc client.Client, running bool) {
 		case "tool.result":
 			fmt.Fprintf(a.stderr, "← %s: %s\n", e.Name, clip(e.Text, 200))
 		case "confirmation_required":
-			fmt.Fprintf(a.stderr, "? %s %s needs approval: mcprun-temporal approve %s\n", e.Name, clip(e.Arguments, 200), f.id)
+			fmt.Fprintf(a.stderr, "? %s %s needs approval (call %s): mcprun approve --temporal %s [--deny %s] %s\n", e.Name, clip(e.Arguments, 200), e.ToolCallID, f.addr, e.ToolCallID, f.id)
 		}
 	}
 	if p.Status != f.status && p.Status != "running" && p.Status != "done" {
@@ -619,7 +620,7 @@ func (a *app) attachCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer tc.Close()
-	return a.follow(ctx, tc, fs.Arg(0), js, stream)
+	return a.follow(ctx, tc, conn.address, fs.Arg(0), js, stream)
 }
 
 func (a *app) cancelCmd(ctx context.Context, args []string) error {

@@ -37,8 +37,8 @@ var localOnly = []struct {
 	{"server-url", workerAPI + " (mcprun worker --server-url)", false},
 	{"allow-plain-http", workerAPI, true},
 	{"allow-sampling", "servers' sampling requests reach the workers, which answer them (see mcprun worker --help)", true},
-	{"confirm", "a durable run cannot ask on this terminal: calls its workers' tools mark for confirmation wait, and mcprun-temporal approve ID answers them", true},
-	{"defer", "a durable run waits for approvals by itself: calls its workers' tools mark for confirmation wait, and mcprun-temporal approve ID answers them", true},
+	{"confirm", "a durable run cannot ask on this terminal: the calls its workers hold for approval (mcprun worker --defer) wait, and mcprun approve ID answers them", true},
+	{"defer", "a durable run waits for approvals by itself: the calls its workers hold for approval (mcprun worker --defer) wait, and mcprun approve ID answers them", true},
 	{"v", "a durable run's requests and calls are its workers': their logs show them", true},
 }
 

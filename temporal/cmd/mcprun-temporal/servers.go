@@ -17,6 +17,7 @@ type serverFlags struct {
 	serverflags.Flags // --stdio, --sse, --http
 	config            string
 	callTimeout       time.Duration
+	deferCalls        bool // --defer: calls that need approval wait in their run
 	sampling          samplingFlags
 }
 
@@ -24,6 +25,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	f.Flags.Register(fs, "started once per worker")
 	fs.StringVar(&f.config, "config", "", "an MCP servers `FILE`, as mcprun run reads it")
 	fs.DurationVar(&f.callTimeout, "tool-timeout", 60*time.Second, "bound on each MCP tool call")
+	fs.BoolVar(&f.deferCalls, "defer", false, "tool calls that need approval ("+serverflags.DeferRule+") wait in their run, nothing executed, until `mcprun approve ID` answers them")
 	fs.BoolVar(&f.sampling.allowRemote, "allow-sampling", false, "let remote servers ask the model for completions (sampling) too, within each server's budget; stdio servers may by default")
 	fs.StringVar(&f.sampling.model, "sampling-model", "mistral-medium-latest", "the `MODEL` that answers servers' sampling requests")
 	fs.DurationVar(&f.sampling.window, "sampling-window", time.Hour, "each server's sampling budget (10 requests, 20000 tokens, or its config's \"sampling\") holds per this `DURATION`")
@@ -73,6 +75,11 @@ func (f *serverFlags) runOptions(getenv func(string) string, sampler *mistral.Cl
 		}
 		if len(s.Deny) > 0 {
 			mopts = append(mopts, run.Deny(s.Deny...))
+		}
+		if f.deferCalls {
+			// mcprun run --defer's rule: the run defers such calls, and
+			// the workflow waits for its approval Update.
+			mopts = append(mopts, run.RequireConfirmationIf(serverflags.NeedsApproval(s)))
 		}
 		opts = append(opts, run.WithMCP(c, mopts...))
 	}
