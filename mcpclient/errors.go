@@ -3,6 +3,8 @@ package mcpclient
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os/exec"
 	"strings"
 )
 
@@ -65,3 +67,32 @@ func (e *ServerError) Error() string {
 
 // Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *ServerError) Unwrap() error { return e.Err }
+
+// A StartError reports that a stdio server's command could not be started
+// (not found, not executable): nothing ran. [Client.Connect] returns it
+// inside the [*ServerError] (Op "connect"). Err is os/exec's error, so
+// errors.Is(err, exec.ErrNotFound) and errors.Is(err, fs.ErrPermission)
+// match.
+type StartError struct {
+	Command string // as given to NewStdio
+	Err     error
+}
+
+// Error says which command could not start and why, in one line:
+// `starting "foo-mcp": executable file not found in $PATH`.
+func (e *StartError) Error() string {
+	why := e.Err
+	// Their own wording repeats the command: keep only the cause.
+	var ee *exec.Error
+	var pe *fs.PathError
+	switch {
+	case errors.As(why, &ee) && ee.Err != nil:
+		why = ee.Err
+	case errors.As(why, &pe) && pe.Op == "fork/exec" && pe.Err != nil:
+		why = pe.Err
+	}
+	return fmt.Sprintf("starting %q: %v", e.Command, why)
+}
+
+// Unwrap returns os/exec's error.
+func (e *StartError) Unwrap() error { return e.Err }

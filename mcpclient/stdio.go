@@ -3,7 +3,9 @@ package mcpclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,6 +102,17 @@ func (c *Client) dialStdio(ctx context.Context, spec stdioCommand) (*mcp.ClientS
 	}
 	cs, err := c.sdk.Connect(ctx, t, nil)
 	_ = pw.Close() // the child has its own copy
+	if err != nil && cmd.Process == nil && isStartErr(err) {
+		// Nothing ran: say so in one line, rather than as a handshake
+		// that failed. A missing working directory fails the same way
+		// as a missing command (ENOENT): name it.
+		if spec.dir != "" {
+			if _, serr := os.Stat(spec.dir); serr != nil {
+				err = fmt.Errorf("working directory: %w", serr)
+			}
+		}
+		return nil, h, &StartError{Command: spec.command, Err: err}
+	}
 	if err != nil {
 		// The go-sdk closed the session, which stops a started child.
 		return nil, h, err
@@ -172,4 +185,12 @@ func WithTerminateTimeout(d time.Duration) Option {
 		o.terminateTimeout = d
 		return nil
 	}
+}
+
+// isStartErr reports whether err is os/exec's failure to start a command
+// (not found, not executable, a missing working directory).
+func isStartErr(err error) bool {
+	var ee *exec.Error
+	var pe *fs.PathError
+	return errors.As(err, &ee) || (errors.As(err, &pe) && pe.Op == "fork/exec")
 }

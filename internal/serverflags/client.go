@@ -1,6 +1,11 @@
 package serverflags
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/mcprun/mcprun/internal/mcpconfig"
@@ -62,7 +67,11 @@ func New(s mcpconfig.Server, stdio Stdio, opts ...mcpclient.Option) (*mcpclient.
 			opts = append(opts, mcpclient.WithTerminateTimeout(stdio.TerminateTimeout))
 		}
 		command, args := s.Command, s.Args
-		if stdio.Wrap != nil {
+		if stdio.Wrap != nil && startable(s) {
+			// A command that cannot start is started as it is: its
+			// Connect then fails with mcpclient's one line (`starting
+			// "foo-mcp": executable file not found in $PATH`) rather
+			// than with the EOF of a wrapper that could not start it.
 			command, args = stdio.Wrap(command, args)
 		}
 		return mcpclient.NewStdio(command, args, opts...)
@@ -77,4 +86,29 @@ func New(s mcpconfig.Server, stdio Stdio, opts ...mcpclient.Option) (*mcpclient.
 		opts = append(opts, mcpclient.WithHeaders(s.Headers))
 	}
 	return mcpclient.NewHTTP(s.URL, opts...)
+}
+
+// startable reports whether s's command can be started as os/exec would
+// find it: a bare name on PATH, a path to an executable file (relative to
+// s.Cwd, which must exist). A PATH of the server's own is the wrapper's to
+// search: true.
+func startable(s mcpconfig.Server) bool {
+	if s.Cwd != "" {
+		if fi, err := os.Stat(s.Cwd); err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	if !strings.ContainsRune(s.Command, filepath.Separator) && !strings.ContainsRune(s.Command, '/') {
+		if _, own := s.Env["PATH"]; own {
+			return true
+		}
+		_, err := exec.LookPath(s.Command)
+		return err == nil
+	}
+	p := s.Command
+	if !filepath.IsAbs(p) && s.Cwd != "" {
+		p = filepath.Join(s.Cwd, p)
+	}
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir() && (runtime.GOOS == "windows" || fi.Mode()&0o111 != 0)
 }
