@@ -106,7 +106,9 @@ func cliWith(t *testing.T, env map[string]string, browser func(context.Context, 
 }
 
 // auth status lists the store: it takes no server, no config and no scopes
-// (it ignored them), and only login takes --scopes.
+// (it ignored them), and only login takes --scopes. login and logout find
+// a remote server and start none: no --stdio, --tool-timeout or
+// --shutdown-grace (they listed them, and ignored them).
 func TestAuthFlagsAreTheSubcommands(t *testing.T) {
 	env := map[string]string{"XDG_CONFIG_HOME": t.TempDir(), "MCPRUN_TOKEN_STORE": "file"}
 	for _, args := range [][]string{
@@ -114,6 +116,10 @@ func TestAuthFlagsAreTheSubcommands(t *testing.T) {
 		{"auth", "status", "--config", "x.json"},
 		{"auth", "logout", "--scopes", "a", "https://mcp.example.com/mcp"},
 		{"auth", "login", "--tool-pins", "off", "https://mcp.example.com/mcp"},
+		{"auth", "login", "--stdio", "x", "https://mcp.example.com/mcp"},
+		{"auth", "login", "--tool-timeout", "1s", "https://mcp.example.com/mcp"},
+		{"auth", "logout", "--shutdown-grace", "1s", "https://mcp.example.com/mcp"},
+		{"auth", "logout", "--stdio", "x", "https://mcp.example.com/mcp"},
 	} {
 		if code, out, _ := cli(t, env, args...); code != 2 || out != "" {
 			t.Errorf("%v: exit %d, stdout %q; want a usage error", args, code, out)
@@ -124,5 +130,18 @@ func TestAuthFlagsAreTheSubcommands(t *testing.T) {
 	}
 	if _, help, _ := cli(t, nil, "help", "auth", "status"); strings.Contains(help, "Flags:") {
 		t.Errorf("auth status lists flags it does not read:\n%s", help)
+	}
+	for _, sub := range []string{"login", "logout"} {
+		_, help, _ := cli(t, nil, "help", "auth", sub)
+		for _, f := range []string{"-stdio", "-tool-timeout", "-shutdown-grace", "-tool-pins"} {
+			if strings.Contains(help, "  "+f+" ") {
+				t.Errorf("auth %s lists %s, which it does not read:\n%s", sub, f, help)
+			}
+		}
+		for _, f := range []string{"-config", "-config-format", "-input", "-http", "-sse"} {
+			if !strings.Contains(help, "  "+f+" ") {
+				t.Errorf("auth %s does not list %s:\n%s", sub, f, help)
+			}
+		}
 	}
 }

@@ -115,7 +115,9 @@ func (a *app) authCmd(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	// Each subcommand registers only the flags it reads: status reads the
-	// store alone, and only login asks for scopes.
+	// store alone; login and logout find a remote server by its name in a
+	// config or --sse/--http (never start one: no --stdio, --tool-timeout
+	// or --shutdown-grace), and only login asks for scopes.
 	var sf serverFlags
 	var fs *flag.FlagSet
 	scopes := new(string)
@@ -124,7 +126,8 @@ func (a *app) authCmd(ctx context.Context, args []string) error {
 		fs = a.newFlagSet("auth status", "auth status  (every stored login)")
 	default:
 		fs = a.newFlagSet("auth "+args[0], "auth "+args[0]+" [flags] SERVER-URL|CONFIG-NAME")
-		sf.registerServers(fs)
+		sf.RegisterRemote(fs)
+		sf.registerConfig(fs)
 		if args[0] == "login" {
 			fs.StringVar(scopes, "scopes", "", "comma-separated `SCOPES` to ask for (default: the server's)")
 		}

@@ -37,11 +37,17 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 // --tool-pins (`mcprun pins` reads the pins whatever the mode).
 func (f *serverFlags) registerServers(fs *flag.FlagSet) {
 	f.Flags.Register(fs, "")
+	f.registerConfig(fs)
+	fs.DurationVar(&f.callTimeout, "tool-timeout", 60*time.Second, "bound on each MCP tool call")
+	fs.DurationVar(&f.shutdownGrace, "shutdown-grace", 2*time.Second, "at exit, how long a stdio server gets after its stdin closes, and again after SIGTERM, before it is killed")
+}
+
+// registerConfig defines the flags that read a config file: --config,
+// --config-format, --input.
+func (f *serverFlags) registerConfig(fs *flag.FlagSet) {
 	fs.StringVar(&f.config, "config", "", "an MCP servers `FILE` as Claude Desktop/Code, Cursor, Cline, Windsurf, VS Code, Gemini CLI, Zed (JSON), Codex (TOML), Goose or Continue (YAML) write it; default ./mcprun.json if present")
 	fs.StringVar(&f.configFormat, "config-format", "", "read --config as this `FORMAT` instead of guessing from its name and shape ("+formatList()+")")
 	fs.Var(&f.inputs, "input", "a VS Code input's value, `ID=VALUE` (asked on a terminal otherwise); repeatable")
-	fs.DurationVar(&f.callTimeout, "tool-timeout", 60*time.Second, "bound on each MCP tool call")
-	fs.DurationVar(&f.shutdownGrace, "shutdown-grace", 2*time.Second, "at exit, how long a stdio server gets after its stdin closes, and again after SIGTERM, before it is killed")
 }
 
 // servers returns the configured servers: the config file's, then the flags'.

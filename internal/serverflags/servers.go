@@ -69,6 +69,12 @@ func (f *Flags) Register(fs *flag.FlagSet, stdioNote string) {
 		stdioNote += "; "
 	}
 	fs.Var(&f.Stdio, "stdio", "a stdio MCP server: `\"CMD ARGS\"`, split as a shell splits words (no shell is run); named after the package, module, image or script a launcher (npx, uvx, docker run, node, python -m…) runs, else after CMD; "+stdioNote+"repeatable")
+	f.RegisterRemote(fs)
+}
+
+// RegisterRemote defines --sse and --http on fs alone, for a command that
+// has no use for stdio servers (mcprun auth login).
+func (f *Flags) RegisterRemote(fs *flag.FlagSet) {
 	fs.Var(&f.SSE, "sse", "a remote MCP server on HTTP+SSE at `URL`; repeatable")
 	fs.Var(&f.HTTP, "http", "a remote MCP server on Streamable HTTP at `URL`; repeatable")
 }
