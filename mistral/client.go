@@ -127,7 +127,13 @@ type request struct {
 // response of a 2xx answer (the caller closes its body) or an error.
 func (c *Client) do(ctx context.Context, rq request) (*http.Response, error) {
 	var payload []byte
-	if rq.body != nil {
+	if a, ok := rq.body.(jsonAppender); ok {
+		payload, ok = a.appendJSON(make([]byte, 0, 512))
+		if !ok {
+			payload = nil // json.Marshal says why
+		}
+	}
+	if rq.body != nil && payload == nil {
 		var err error
 		if payload, err = json.Marshal(rq.body); err != nil {
 			return nil, fmt.Errorf("mistral: encoding %s %s: %w", rq.method, rq.path, err)
