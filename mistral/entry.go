@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -259,7 +260,7 @@ func unmarshalEntryFast(data []byte) (e Entry, ok bool) {
 	default:
 		return nil, false
 	}
-	fields := infoOf(derefType(v)).fields
+	info := infoOf(derefType(v))
 	for i, name := range m.names[:m.n] {
 		switch string(name) {
 		case "type", "object":
@@ -269,12 +270,42 @@ func unmarshalEntryFast(data []byte) (e Entry, ok bool) {
 				return nil, false // an object: argumentsText keeps its text
 			}
 		}
-		if _, known := fields[string(name)]; !known {
+		if _, known := info.fields[string(name)]; !known {
 			return nil, false
 		}
 	}
-	if json.Unmarshal(data, v) != nil {
-		return nil, false
+	// Each member is set in its field: a plain string as it is, a time by
+	// its own method, anything else by json.Unmarshal of that member
+	// alone. One json.Unmarshal of the whole entry did the same through
+	// reflection over every member, after a scan of the whole text to
+	// check it; here each value is checked by what decodes it, and type
+	// and object, which nothing decodes, are checked apart.
+	rv := reflect.ValueOf(v).Elem()
+	for i, name := range m.names[:m.n] {
+		raw := m.values[i]
+		switch string(name) {
+		case "type", "object":
+			if _, ok := plainString(raw); !ok && !json.Valid(raw) {
+				return nil, false
+			}
+			continue
+		}
+		f := rv.FieldByIndex(info.fields[string(name)])
+		switch info.plain[string(name)] {
+		case kindString:
+			if s, ok := plainString(raw); ok {
+				f.SetString(s)
+				continue
+			}
+		case kindTime:
+			if f.Addr().Interface().(*time.Time).UnmarshalJSON(raw) != nil {
+				return nil, false
+			}
+			continue
+		}
+		if json.Unmarshal(raw, f.Addr().Interface()) != nil {
+			return nil, false
+		}
 	}
 	return e, true
 }

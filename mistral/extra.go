@@ -2,6 +2,7 @@ package mistral
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -17,7 +19,19 @@ import (
 // out once per type (by reflection) and cached.
 type structInfo struct {
 	fields map[string][]int // exact JSON name → index path of the field
+	// plain marks the fields the fast entry path sets itself: strings of
+	// a type without decoding methods of its own, and time.Time.
+	plain map[string]fieldKind
 }
+
+// fieldKind is how unmarshalEntryFast sets a field.
+type fieldKind uint8
+
+const (
+	kindJSON   fieldKind = iota // json.Unmarshal of the member
+	kindString                  // a plain JSON string, set as is
+	kindTime                    // time.Time.UnmarshalJSON
+)
 
 var structInfos sync.Map // reflect.Type → *structInfo
 
@@ -25,10 +39,32 @@ func infoOf(t reflect.Type) *structInfo {
 	if v, ok := structInfos.Load(t); ok {
 		return v.(*structInfo)
 	}
-	info := &structInfo{fields: map[string][]int{}}
+	info := &structInfo{fields: map[string][]int{}, plain: map[string]fieldKind{}}
 	collectFields(t, nil, info.fields)
+	for name, path := range info.fields {
+		ft := t.FieldByIndex(path).Type
+		switch {
+		case ft == timeType:
+			info.plain[name] = kindTime
+		case ft.Kind() == reflect.String && !decodesItself(ft):
+			info.plain[name] = kindString
+		}
+	}
 	v, _ := structInfos.LoadOrStore(t, info)
 	return v.(*structInfo)
+}
+
+var (
+	timeType          = reflect.TypeFor[time.Time]()
+	jsonUnmarshalType = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// decodesItself reports whether encoding/json would decode into t through
+// a method of t's rather than by its kind.
+func decodesItself(t reflect.Type) bool {
+	pt := reflect.PointerTo(t)
+	return pt.Implements(jsonUnmarshalType) || pt.Implements(textUnmarshalType)
 }
 
 // collectFields adds the JSON names of t's fields (from their json tags),
