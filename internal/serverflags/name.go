@@ -1,7 +1,6 @@
 package serverflags
 
 import (
-	"path"
 	"regexp"
 	"strings"
 )
@@ -318,7 +317,7 @@ func image(ref string) string {
 	if i := strings.Index(ref, "@"); i >= 0 {
 		ref = ref[:i]
 	}
-	ref = path.Base(ref)
+	ref = basename(ref) // / or \: an image name is never a path
 	if i := strings.Index(ref, ":"); i >= 0 {
 		ref = ref[:i]
 	}
