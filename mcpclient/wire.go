@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 
 	"github.com/mcprun/mcprun/internal/jsonscan"
+	"github.com/mcprun/mcprun/internal/jsonwrite"
 )
 
 // This file reads and writes JSON-RPC messages for the stdio transport, in
@@ -211,7 +211,7 @@ func appendMessage(buf []byte, msg jsonrpc.Message) ([]byte, error) {
 		if m.ID.IsValid() {
 			buf = appendID(append(buf, `,"id":`...), m.ID)
 		}
-		buf = appendString(append(buf, `,"method":`...), m.Method)
+		buf = jsonwrite.AppendString(append(buf, `,"method":`...), m.Method)
 		if len(m.Params) > 0 {
 			var err error
 			if buf, err = appendRaw(append(buf, `,"params":`...), m.Params); err != nil {
@@ -260,23 +260,9 @@ func appendID(buf []byte, id jsonrpc.ID) []byte {
 	case int64:
 		return strconv.AppendInt(buf, v, 10)
 	case string:
-		return appendString(buf, v)
+		return jsonwrite.AppendString(buf, v)
 	}
 	return append(buf, "null"...)
-}
-
-// appendString appends s as a JSON string: as is when nothing in it needs
-// escaping (method names, ids), else through encoding/json.
-func appendString(buf []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
-			js, _ := json.Marshal(s) // a string always marshals
-			return append(buf, js...)
-		}
-	}
-	buf = append(buf, '"')
-	buf = append(buf, s...)
-	return append(buf, '"')
 }
 
 // appendRaw appends a JSON value. The go-sdk hands over compact JSON; a

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/mcprun/mcprun/internal/jsonwrite"
 )
 
 // The conversation requests are written by hand, member by member, in
@@ -102,9 +103,9 @@ func (w appendWire) appendJSON(b []byte) ([]byte, bool) {
 				b = append(b, ',')
 			}
 			b = append(b, `{"tool_call_id":`...)
-			b = appendString(b, c.ToolCallID)
+			b = jsonwrite.AppendString(b, c.ToolCallID)
 			b = append(b, `,"confirmation":`...)
-			b = appendString(b, c.Confirmation)
+			b = jsonwrite.AppendString(b, c.Confirmation)
 			b = append(b, '}')
 		}
 		b = append(b, ']')
@@ -118,7 +119,7 @@ func appendInputs(b []byte, in Inputs) ([]byte, bool) {
 		return b, false
 	}
 	if in.Entries == nil {
-		return appendString(b, in.Text), true
+		return jsonwrite.AppendString(b, in.Text), true
 	}
 	b = append(b, '[')
 	for i, e := range in.Entries {
@@ -171,9 +172,9 @@ func appendFunctionResult(b []byte, e *FunctionResultEntry) ([]byte, bool) {
 		}
 	}
 	b = append(b, `,"tool_call_id":`...)
-	b = appendString(b, e.ToolCallID)
+	b = jsonwrite.AppendString(b, e.ToolCallID)
 	b = append(b, `,"result":`...)
-	b = appendString(b, e.Result)
+	b = jsonwrite.AppendString(b, e.Result)
 	return append(b, '}'), true
 }
 
@@ -214,7 +215,7 @@ func appendTool(b []byte, t Tool) ([]byte, bool) {
 		return appendCompact(b, raw)
 	}
 	b = append(b, `{"type":"function","function":{"name":`...)
-	b = appendString(b, f.Name)
+	b = jsonwrite.AppendString(b, f.Name)
 	b = appendStringMember(b, "description", f.Description)
 	if f.Strict != nil {
 		b = append(b, `,"strict":`...)
@@ -257,7 +258,7 @@ func appendMarshalled(b []byte, name string, v any) ([]byte, bool) {
 		return b, false
 	}
 	b = comma(b)
-	b = appendString(b, name)
+	b = jsonwrite.AppendString(b, name)
 	b = append(b, ':')
 	return append(b, raw...), true
 }
@@ -272,7 +273,7 @@ func appendStringMember(b []byte, name, value string) []byte {
 	b = append(b, '"')
 	b = append(b, name...) // names are plain ASCII constants
 	b = append(b, `":`...)
-	return appendString(b, value)
+	return jsonwrite.AppendString(b, value)
 }
 
 func appendStore(b []byte, store *bool) []byte {
@@ -298,61 +299,4 @@ func comma(b []byte) []byte {
 		b = append(b, ',')
 	}
 	return b
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string exactly as encoding/json writes
-// it: HTML-sensitive <, > and & escaped, \b \f \n \r \t by name, other
-// control characters as \u00XX, invalid UTF-8 as \ufffd, and U+2028 and
-// U+2029 escaped.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
