@@ -126,14 +126,7 @@ func (r *Runner) execCalls(ctx context.Context, tt *toolTable, calls []*mistral.
 		// first, so that they come before its result, and so that the
 		// last call's are not left behind when the loop ends (select
 		// picks among ready cases at random).
-		for drained := false; !drained; {
-			select {
-			case ev := <-side:
-				sideEvent(ev)
-			default:
-				drained = true
-			}
-		}
+		drain(side, func(ev mistral.Event) bool { sideEvent(ev); return true })
 		if !n.start {
 			done++
 		}
@@ -179,17 +172,8 @@ func (r *Runner) execOne(ctx context.Context, tt *toolTable, c *mistral.Function
 	}
 	o := r.execCall(ctx, tt, c, approved)
 	if emit != nil {
-		if s := sinkOf(ctx); s != nil {
-			for drained := false; !drained; {
-				select {
-				case ev := <-s.ch:
-					if !emit(ev) {
-						return nil, errStopped
-					}
-				default:
-					drained = true
-				}
-			}
+		if s := sinkOf(ctx); s != nil && !drain(s.ch, emit) {
+			return nil, errStopped
 		}
 		if !emit(&FunctionResultEvent{ToolCallID: c.ToolCallID, Name: c.Name, Result: resultText(c, o), Err: o.Err}) {
 			return nil, errStopped
@@ -199,6 +183,21 @@ func (r *Runner) execOne(ctx context.Context, tt *toolTable, c *mistral.Function
 		o.Cancelled = true
 	}
 	return []CallOutcome{o}, nil
+}
+
+// drain gives f the events queued on ch (nil: none) until there are no
+// more or f returns false, and reports whether f took them all.
+func drain(ch <-chan mistral.Event, f func(mistral.Event) bool) bool {
+	for {
+		select {
+		case ev := <-ch:
+			if !f(ev) {
+				return false
+			}
+		default:
+			return true
+		}
+	}
 }
 
 // execCall runs one call: approval, hooks, span, the call itself.
