@@ -17,27 +17,36 @@ import (
 	"github.com/mcprun/mcprun/temporal"
 )
 
-// The API takes a run's first turn and answers it, but the answer never
-// reaches the worker (the stream is cut): the retried turn finds that
-// conversation by its metadata and goes on in it, instead of starting a
-// second conversation and leaving the first orphaned with a call nobody
-// answers.
-func TestRetriedFirstTurnAdoptsItsConversation(t *testing.T) {
+// cutFirstStart is callThenAnswer, except that the API takes the first
+// conversation's start and stores it but the stream breaks after two events.
+// starts counts the conversations started.
+func cutFirstStart() (script mistraltest.Script, starts func() int) {
 	var mu sync.Mutex
-	starts := 0
-	s := mistraltest.NewServer(func(ctx context.Context, turn *mistraltest.Turn) (*mistraltest.Reply, error) {
+	n := 0
+	script = func(ctx context.Context, turn *mistraltest.Turn) (*mistraltest.Reply, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if turn.TurnInConversation == 0 {
-			starts++
-			if starts == 1 {
+			n++
+			if n == 1 {
 				r, _ := callThenAnswer(ctx, turn)
 				r.CutAfterEvents = 2 // stored, then the stream breaks
 				return r, nil
 			}
 		}
 		return callThenAnswer(ctx, turn)
-	})
+	}
+	return script, func() int { mu.Lock(); defer mu.Unlock(); return n }
+}
+
+// The API takes a run's first turn and answers it, but the answer never
+// reaches the worker (the stream is cut): the retried turn finds that
+// conversation by its metadata and goes on in it, instead of starting a
+// second conversation and leaving the first orphaned with a call nobody
+// answers.
+func TestRetriedFirstTurnAdoptsItsConversation(t *testing.T) {
+	script, starts := cutFirstStart()
+	s := mistraltest.NewServer(script)
 	defer s.Close()
 	var c counted
 	r := newRunner(t, s, run.WithFunctions(c.fn()))
@@ -47,8 +56,8 @@ func TestRetriedFirstTurnAdoptsItsConversation(t *testing.T) {
 	if out.Error != nil {
 		t.Fatal(out.Error)
 	}
-	if starts != 1 || out.Result.Text() != "The sum is 3" || c.n != 1 {
-		t.Fatalf("%d conversation(s) started, text %q, %d call(s)", starts, out.Result.Text(), c.n)
+	if starts() != 1 || out.Result.Text() != "The sum is 3" || c.n != 1 {
+		t.Fatalf("%d conversation(s) started, text %q, %d call(s)", starts(), out.Result.Text(), c.n)
 	}
 	convs, err := r.Client().ListConversations(context.Background(), nil)
 	if err != nil || len(convs) != 1 || convs[0].ID != out.Result.ConversationID {
@@ -82,21 +91,8 @@ func TestRegisterRefusesRunnerOnlyOptions(t *testing.T) {
 // An API that refuses the listing does not fail the run: the retried first
 // turn starts a conversation, as it did before adoption existed.
 func TestRetriedFirstTurnWithoutListing(t *testing.T) {
-	var mu sync.Mutex
-	starts := 0
-	s := mistraltest.NewUnstartedServer(func(ctx context.Context, turn *mistraltest.Turn) (*mistraltest.Reply, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if turn.TurnInConversation == 0 {
-			starts++
-			if starts == 1 {
-				r, _ := callThenAnswer(ctx, turn)
-				r.CutAfterEvents = 2
-				return r, nil
-			}
-		}
-		return callThenAnswer(ctx, turn)
-	})
+	script, starts := cutFirstStart()
+	s := mistraltest.NewUnstartedServer(script)
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && r.URL.Path == "/v1/conversations" {
 			http.Error(w, `{"object":"error","message":"not here","type":"invalid_request_error"}`, http.StatusBadRequest)
@@ -118,7 +114,7 @@ func TestRetriedFirstTurnWithoutListing(t *testing.T) {
 	env := newEnv(t, r)
 	env.ExecuteWorkflow(temporal.WorkflowName, temporal.RunInput{Settings: run.Settings{Model: "m"}, Inputs: mistral.TextInputs("1+2?")})
 	out := outcome(t, env)
-	if out.Error != nil || out.Result.Text() != "The sum is 3" || starts != 2 || c.n != 1 {
-		t.Fatalf("error %v, text %q, %d start(s), %d call(s)", out.Error, out.Result.Text(), starts, c.n)
+	if out.Error != nil || out.Result.Text() != "The sum is 3" || starts() != 2 || c.n != 1 {
+		t.Fatalf("error %v, text %q, %d start(s), %d call(s)", out.Error, out.Result.Text(), starts(), c.n)
 	}
 }
