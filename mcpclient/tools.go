@@ -301,11 +301,13 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 	if err != nil {
 		return nil, err
 	}
-	op := fmt.Sprintf("call tool %q", t.OriginalName)
+	// The operation's name is formatted only on the error paths: a call
+	// that succeeds formats nothing.
+	op := func() string { return fmt.Sprintf("call tool %q", t.OriginalName) }
 	params := &mcp.CallToolParams{Name: t.OriginalName}
 	if a := bytes.TrimSpace(args); len(a) > 0 && !bytes.Equal(a, []byte("null")) {
 		if !json.Valid(a) || a[0] != '{' {
-			return nil, fmt.Errorf("mcp server %q: %s: %w, got %.200q", c.name, op, ErrInvalidArguments, a)
+			return nil, fmt.Errorf("mcp server %q: %s: %w, got %.200q", c.name, op(), ErrInvalidArguments, a)
 		}
 		params.Arguments = json.RawMessage(a) // sent as is: no re-marshalling
 	}
@@ -334,16 +336,16 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 	}
 	switch {
 	case ctx.Err() != nil:
-		return nil, fmt.Errorf("mcp server %q: %s: %w", c.name, op, ctx.Err())
+		return nil, fmt.Errorf("mcp server %q: %s: %w", c.name, op(), ctx.Err())
 	case c.life.Err() != nil:
-		return nil, fmt.Errorf("mcp server %q: %s: %w", c.name, op, ErrClosed)
+		return nil, fmt.Errorf("mcp server %q: %s: %w", c.name, op(), ErrClosed)
 	case errors.Is(cause, ErrCallTimeout):
-		return nil, c.serverError(op, cause)
+		return nil, c.serverError(op(), cause)
 	}
 	if !isConnErr(err) {
 		// A JSON-RPC error (the server rejected the call), or another
 		// failure that leaves the session usable.
-		return nil, c.serverError(op, err)
+		return nil, c.serverError(op(), err)
 	}
 	// Wait (briefly) for the session to be torn down, so that the error
 	// carries the whole stderr of a crashed child.
@@ -354,11 +356,11 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 	case <-ctx.Done():
 	}
 	timer.Stop()
-	op += " (not retried; the server is being restarted)"
+	lost := op() + " (not retried; the server is being restarted)"
 	var se *ServerError
 	if last := c.lastErrSafe(); errors.As(last, &se) {
 		// Built from se, with stderr read again: it may have grown.
-		return nil, c.serverError(op, se.Err)
+		return nil, c.serverError(lost, se.Err)
 	}
-	return nil, c.serverError(op, fmt.Errorf("%w: %v", ErrConnectionLost, err))
+	return nil, c.serverError(lost, fmt.Errorf("%w: %v", ErrConnectionLost, err))
 }
