@@ -30,9 +30,15 @@ tools: $(TOOLS_ENV)
 # a short run of every fuzz target, and the MCP conformance suite.
 test: tools lint unit fuzz conformance temporal-lint temporal-test
 
+# The packages whose tests start stdio servers run a second time with every
+# stdio client on the go-sdk's CommandTransport (mcpclient.WithSDKStdio)
+# instead of mcprun's own (internal/stdioswitch).
+SDKSTDIO_PKGS := ./mcpclient ./run ./cmd/mcprun
+
 unit: tools
 	source $(TOOLS_ENV) && export PATH="$$MCPRUN_NPM_BIN:$$PATH" MCPRUN_NODE MCPRUN_NODE_MODULES && \
-	  $(GO) test -race -count=1 -timeout 20m ./...
+	  $(GO) test -race -count=1 -timeout 20m ./... && \
+	  MCPRUN_TEST_SDKSTDIO=1 $(GO) test -race -count=1 -timeout 20m $(SDKSTDIO_PKGS)
 
 lint: tools
 	$(GO) vet ./...

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcprun/mcprun/internal/stdioswitch"
 	"go.uber.org/goleak"
 )
 
@@ -15,6 +16,7 @@ import (
 var testServerBin string
 
 func TestMain(m *testing.M) {
+	stdioswitch.FromTestEnv() // MCPRUN_TEST_SDKSTDIO=1: every stdio client on the go-sdk's transport
 	dir, err := os.MkdirTemp("", "mcpclient-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

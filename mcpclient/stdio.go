@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcprun/mcprun/internal/stdioswitch"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -94,8 +95,12 @@ func (c *Client) dialStdio(ctx context.Context, spec stdioCommand) (*mcp.ClientS
 		_ = pr.Close() // ends the copy if it still runs
 		<-settled
 	}}
-	var t mcp.Transport = &mcp.CommandTransport{Command: cmd, TerminateDuration: c.opts.terminateTimeout}
-	if !c.opts.sdkStdio && !sdkStdioInTests {
+	var t mcp.Transport
+	if c.opts.sdkStdio || stdioswitch.SDK() {
+		st := &sdkStdioTransport{inner: &mcp.CommandTransport{Command: cmd, TerminateDuration: c.opts.terminateTimeout}}
+		h.dead = st.isDead
+		t = st
+	} else {
 		st := newStdioTransport(cmd, c.opts.terminateTimeout, c.opts.maxLine, c.opts.logger, c.name)
 		h.dead = st.isDead
 		t = st

@@ -30,25 +30,8 @@ import (
 //   - a line that is not JSON-RPC (a server's stray print) is skipped and
 //     logged at debug level, as the TypeScript SDK's client does;
 //   - a connection whose reading or writing failed says so at once
-//     ([stdioTransport.dead]), so that the next call reconnects rather than
+//     ([connFailure]), so that the next call reconnects rather than
 //     fails on it.
-
-// WithSDKStdio makes a stdio client use the go-sdk's mcp.CommandTransport
-// instead of this package's own stdio transport, the default, which reads
-// in the caller, decodes each message once and gathers concurrent writes
-// (docs/perf.md says what that saves). The process is started and stopped
-// the same way with both. Stdio only.
-func WithSDKStdio() Option {
-	return func(o *options) error {
-		o.onlyFor(familyStdio, "WithSDKStdio")
-		o.sdkStdio = true
-		return nil
-	}
-}
-
-// sdkStdioInTests makes every stdio client use the go-sdk's transport: the
-// package's tests set it with -sdkstdio, to run the whole suite on both.
-var sdkStdioInTests bool
 
 // defaultMaxLine bounds a message from a stdio server, as the go-sdk's.
 const defaultMaxLine = mcp.DefaultMaxLineLength
@@ -65,9 +48,7 @@ type stdioTransport struct {
 	logger    *slog.Logger
 	server    string // the client's name, for logs
 
-	dead    chan struct{} // closed when the connection failed or was closed
-	once    sync.Once
-	deadErr error // why; set before dead is closed
+	connFailure // why the connection failed or was closed
 }
 
 func newStdioTransport(cmd *exec.Cmd, terminate time.Duration, maxLine int, logger *slog.Logger, server string) *stdioTransport {
@@ -77,25 +58,7 @@ func newStdioTransport(cmd *exec.Cmd, terminate time.Duration, maxLine int, logg
 	if maxLine <= 0 {
 		maxLine = defaultMaxLine
 	}
-	return &stdioTransport{cmd: cmd, terminate: terminate, maxLine: maxLine, logger: logger, server: server, dead: make(chan struct{})}
-}
-
-// fail records the first reason the connection is unusable.
-func (t *stdioTransport) fail(err error) {
-	t.once.Do(func() {
-		t.deadErr = err
-		close(t.dead)
-	})
-}
-
-// isDead reports whether the connection failed, and why.
-func (t *stdioTransport) isDead() (bool, error) {
-	select {
-	case <-t.dead:
-		return true, t.deadErr
-	default:
-		return false, nil
-	}
+	return &stdioTransport{cmd: cmd, terminate: terminate, maxLine: maxLine, logger: logger, server: server}
 }
 
 // Connect starts the command with pipes of its own for stdin and stdout

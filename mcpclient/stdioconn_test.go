@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"log/slog"
 	"os/exec"
 	"path/filepath"
@@ -14,18 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcprun/mcprun/internal/stdioswitch"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 )
-
-func init() {
-	flag.BoolVar(&sdkStdioInTests, "sdkstdio", false, "run the stdio tests over the go-sdk's CommandTransport")
-}
 
 // ours skips a test of our stdio transport's own behaviour when the suite
 // runs over the go-sdk's.
 func ours(t *testing.T) {
-	if sdkStdioInTests {
-		t.Skip("a test of our stdio transport; -sdkstdio selects the go-sdk's")
+	if stdioswitch.SDK() {
+		t.Skip("a test of our stdio transport; " + stdioswitch.TestEnv + "=1 selects the go-sdk's")
 	}
 }
 
@@ -199,29 +195,6 @@ func TestStdioTransportConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	c.Close()
-}
-
-// The suite runs on the go-sdk's CommandTransport too when asked.
-func TestStdioSDKTransportSelectable(t *testing.T) {
-	ours(t)
-	noLeaks(t)
-	c := fastServer(t, "", WithSDKStdio())
-	if err := c.Connect(ctxT(t)); err != nil {
-		t.Fatal(err)
-	}
-	c.mu.Lock()
-	dead := c.sessHooks.dead
-	c.mu.Unlock()
-	if dead != nil {
-		t.Error("WithSDKStdio: our transport is in use")
-	}
-	if res, err := echo(t, c, "sdk"); err != nil || res.Text != "sdk" {
-		t.Fatalf("echo: %+v, %v", res, err)
-	}
-	c.Close()
-	if _, err := NewHTTP("http://127.0.0.1:1/mcp", WithSDKStdio()); err == nil || !strings.Contains(err.Error(), "WithSDKStdio") {
-		t.Errorf("WithSDKStdio on an HTTP client: %v", err)
-	}
 }
 
 // What we write, the go-sdk reads as it wrote it, and the other way round.

@@ -278,13 +278,20 @@ func (c *Client) notifyLocked() {
 // acquire returns the live session, waiting for a restart in progress, or
 // connecting again once if the supervisor gave up or is off.
 func (c *Client) acquire(ctx context.Context) (*mcp.ClientSession, error) {
+	cs, _, err := c.acquireHooks(ctx)
+	return cs, err
+}
+
+// acquireHooks is acquire, with the session's transport hooks (nil for a
+// session without them).
+func (c *Client) acquireHooks(ctx context.Context) (*mcp.ClientSession, *hooks, error) {
 	tried := false
 	for {
 		c.mu.Lock()
 		switch {
 		case c.closed:
 			c.mu.Unlock()
-			return nil, ErrClosed
+			return nil, nil, ErrClosed
 		case c.sess != nil:
 			cs, h := c.sess, c.sessHooks
 			c.mu.Unlock()
@@ -296,31 +303,31 @@ func (c *Client) acquire(ctx context.Context) (*mcp.ClientSession, error) {
 					continue
 				}
 			}
-			return cs, nil
+			return cs, h, nil
 		case !c.connected:
 			last := c.lastErr
 			c.mu.Unlock()
 			if last != nil { // Connect was called, and failed
-				return nil, fmt.Errorf("%w: %w", ErrNotConnected, last)
+				return nil, nil, fmt.Errorf("%w: %w", ErrNotConnected, last)
 			}
-			return nil, ErrNotConnected
+			return nil, nil, ErrNotConnected
 		case c.restarting || c.pending != nil:
 			ch := c.changed
 			c.mu.Unlock()
 			select {
 			case <-ch:
 			case <-ctx.Done():
-				return nil, fmt.Errorf("waiting for mcp server %q to restart: %w (%v)", c.name, ctx.Err(), c.lastErrSafe())
+				return nil, nil, fmt.Errorf("waiting for mcp server %q to restart: %w (%v)", c.name, ctx.Err(), c.lastErrSafe())
 			}
 		default:
 			last := c.lastErr
 			c.mu.Unlock()
 			if tried {
-				return nil, last
+				return nil, nil, last
 			}
 			tried = true
 			if err := c.Connect(ctx); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
@@ -353,6 +360,25 @@ func isConnErr(err error) bool {
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed) || errors.Is(err, net.ErrClosed)
 }
 
+// lostConn reports whether err, from a request on the session with hooks h,
+// means the session is unusable: an error that says so, or any error but a
+// JSON-RPC one (the server's answer) once the session's transport knows its
+// connection failed (a failure it records before the go-sdk fails the calls
+// in flight with it).
+func lostConn(h *hooks, err error) bool {
+	var rpcErr *jsonrpc.Error
+	switch {
+	case errors.As(err, &rpcErr):
+		return false
+	case isConnErr(err):
+		return true
+	case h != nil && h.dead != nil:
+		dead, why := h.dead()
+		return dead && errors.Is(why, ErrConnectionLost)
+	}
+	return false
+}
+
 // safeAttempts bounds the sessions a repeatable operation is tried on. A
 // server that crashes under load can take down the session a listing was
 // sent on, and the next one too, before the listing is answered; each
@@ -365,7 +391,7 @@ const safeAttempts = 5
 func safe[T any](ctx context.Context, c *Client, op string, f func(context.Context, *mcp.ClientSession) (T, error)) (T, error) {
 	var zero T
 	for attempt := 0; ; attempt++ {
-		cs, err := c.acquire(ctx)
+		cs, h, err := c.acquireHooks(ctx)
 		if err != nil {
 			return zero, err
 		}
@@ -382,8 +408,7 @@ func safe[T any](ctx context.Context, c *Client, op string, f func(context.Conte
 		if errors.Is(cause, ErrCallTimeout) {
 			return zero, c.serverError(op, cause)
 		}
-		var rpcErr *jsonrpc.Error
-		if errors.As(err, &rpcErr) || !isConnErr(err) || attempt+1 >= safeAttempts {
+		if !lostConn(h, err) || attempt+1 >= safeAttempts {
 			return zero, c.serverError(op, err)
 		}
 		_ = c.drop(cs, err)

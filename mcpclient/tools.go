@@ -316,7 +316,7 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 		token = c.progressToken(t.OriginalName)
 		params.SetProgressToken(token)
 	}
-	cs, err := c.acquire(ctx)
+	cs, h, err := c.acquireHooks(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 	case errors.Is(cause, ErrCallTimeout):
 		return nil, c.serverError(op(), cause)
 	}
-	if !isConnErr(err) {
+	if !lostConn(h, err) {
 		// A JSON-RPC error (the server rejected the call), or another
 		// failure that leaves the session usable.
 		return nil, c.serverError(op(), err)

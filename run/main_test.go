@@ -3,6 +3,7 @@ package run_test
 import (
 	"testing"
 
+	"github.com/mcprun/mcprun/internal/stdioswitch"
 	"go.uber.org/goleak"
 )
 
@@ -11,5 +12,6 @@ import (
 // blocked on a socket or pipe read: a child's stdout reader, an SSE body or
 // a keep-alive connection left open is exactly the leak to catch.
 func TestMain(m *testing.M) {
+	stdioswitch.FromTestEnv() // MCPRUN_TEST_SDKSTDIO=1: every stdio client on the go-sdk's transport
 	goleak.VerifyTestMain(m)
 }

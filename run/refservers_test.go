@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mcprun/mcprun/internal/stdioswitch"
 	"github.com/mcprun/mcprun/internal/testpeers"
 	"github.com/mcprun/mcprun/mcpclient"
 	"github.com/mcprun/mcprun/mistral"
@@ -193,8 +194,15 @@ func TestReferenceServersResultsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Sent twice (text and structuredContent), 9 MiB make a message over
-	// the stdio transport's 16 MiB bound.
-	write(filepath.Join(root, "big.txt"), strings.Repeat("0123456789abcde\n", 9<<16))
+	// the stdio transport's 16 MiB bound. Over the go-sdk's transport
+	// (MCPRUN_TEST_SDKSTDIO=1) such an answer breaks the connection instead,
+	// and the run stops there (mcpclient's tests check that): the file is
+	// then one that fits.
+	big := strings.Repeat("0123456789abcde\n", 9<<16)
+	if stdioswitch.SDK() {
+		big = strings.Repeat("0123456789abcde\n", 64)
+	}
+	write(filepath.Join(root, "big.txt"), big)
 	write(filepath.Join(outside, "secret.txt"), "top secret\n")
 	if err := os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(root, "link.txt")); err != nil {
 		t.Fatal(err)
@@ -296,7 +304,11 @@ func TestReferenceServersResultsOnce(t *testing.T) {
 	}
 	// Too large for a message: dropped, said to the model once, and the
 	// server goes on answering.
-	if want := "Error: the tool's result was too large: the server's answer was "; !strings.HasPrefix(results[6], want) || strings.Count(results[6], "Error") != 1 {
+	if stdioswitch.SDK() {
+		if results[6] != big {
+			t.Errorf("read_text_file of %d bytes: %.100q", len(big), results[6])
+		}
+	} else if want := "Error: the tool's result was too large: the server's answer was "; !strings.HasPrefix(results[6], want) || strings.Count(results[6], "Error") != 1 {
 		t.Errorf("read_text_file of 9 MiB: %q, want it to start %q", results[6], want)
 	}
 	// Outside the root, directly, through "..", through a symlink: refused.

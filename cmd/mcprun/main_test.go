@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcprun/mcprun/internal/stdioswitch"
 	"github.com/mcprun/mcprun/mistraltest"
 	"go.uber.org/goleak"
 )
@@ -28,6 +29,9 @@ func TestMain(m *testing.M) {
 	if role := testRole(); role != nil {
 		os.Exit(role())
 	}
+	// MCPRUN_TEST_SDKSTDIO=1: the in-process CLI's stdio clients on the
+	// go-sdk's transport (a built mcprun binary always uses its own).
+	stdioswitch.FromTestEnv()
 	dir, err := os.MkdirTemp("", "mcprun-cli")
 	if err != nil {
 		panic(err)
