@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -47,5 +48,40 @@ func TestStdioStartError(t *testing.T) {
 			}
 			c.Close()
 		}
+	}
+}
+
+// A server with a PATH of its own (WithEnv) is looked up there, as the
+// reference SDKs do: a command only on that PATH starts; one only on the
+// client's PATH does not.
+func TestStdioCommandOnServersPATH(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("looked up on the client's PATH on Windows")
+	}
+	bin, empty := t.TempDir(), t.TempDir()
+	script := "#!/bin/sh\nexec " + testServerBin + " -mode=echo\n"
+	if err := os.WriteFile(filepath.Join(bin, "only-on-server-path-mcp"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, sdk := range []bool{false, true} {
+		noLeaks(t)
+		opts := []Option{WithEnv(map[string]string{"PATH": bin})}
+		if sdk {
+			opts = append(opts, WithSDKStdio())
+		}
+		c := must(NewStdio("only-on-server-path-mcp", nil, opts...))
+		if err := c.Connect(ctxT(t)); err != nil {
+			t.Errorf("sdk %v: a command on the server's PATH: %v", sdk, err)
+		}
+		c.Close()
+
+		opts[0] = WithEnv(map[string]string{"PATH": empty})
+		c = must(NewStdio("sh", nil, opts...))
+		err := c.Connect(ctxT(t))
+		var se *StartError
+		if !errors.As(err, &se) || !errors.Is(err, exec.ErrNotFound) {
+			t.Errorf("sdk %v: sh, not on the server's PATH: %v; want a StartError matching exec.ErrNotFound", sdk, err)
+		}
+		c.Close()
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcprun/mcprun/internal/lookpath"
 	"github.com/mcprun/mcprun/internal/stdioswitch"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -22,8 +23,9 @@ import (
 const waitDelay = 2 * time.Second
 
 // NewStdio returns a client for a server started as a subprocess, speaking
-// MCP over its stdin and stdout. command is run directly (looked up in PATH
-// if it has no slash), never through a shell, with args; [WithEnv] and
+// MCP over its stdin and stdout. command is run directly (a name without a
+// slash is looked up on the server's PATH: the one [WithEnv] gives it, else
+// the client's), never through a shell, with args; [WithEnv] and
 // [WithDir] set its environment and working directory. It inherits only a
 // safe set of the client's environment (HOME, PATH, …; not API keys), as
 // the MCP reference SDKs do: see [WithInheritEnv]. Its stderr is kept in
@@ -66,6 +68,12 @@ type stdioCommand struct {
 // must be non-nil whenever a process was started, so that it is reaped.
 func (c *Client) dialStdio(ctx context.Context, spec stdioCommand) (*mcp.ClientSession, *hooks, error) {
 	cmd := exec.Command(spec.command, spec.args...)
+	if path, ok := envPATH(spec.env); ok && path != os.Getenv("PATH") {
+		// The command is looked up on the server's own PATH (os/exec
+		// looks only at ours), as the reference SDKs do: not a program of
+		// that name on ours, and found when only the server's has it.
+		cmd.Path, cmd.Err = lookpath.In(spec.command, path)
+	}
 	cmd.Env = spec.env
 	cmd.Dir = spec.dir
 	cmd.WaitDelay = waitDelay
@@ -194,6 +202,17 @@ func WithTerminateTimeout(d time.Duration) Option {
 
 // isStartErr reports whether err is os/exec's failure to start a command
 // (not found, not executable, a missing working directory).
+// envPATH returns the PATH of env (KEY=value entries, the last one
+// winning, as in os/exec).
+func envPATH(env []string) (string, bool) {
+	for i := len(env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(env[i], "PATH="); ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
 func isStartErr(err error) bool {
 	var ee *exec.Error
 	var pe *fs.PathError

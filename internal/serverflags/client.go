@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcprun/mcprun/internal/lookpath"
 	"github.com/mcprun/mcprun/internal/mcpconfig"
 	"github.com/mcprun/mcprun/mcpclient"
 )
@@ -90,8 +91,8 @@ func New(s mcpconfig.Server, stdio Stdio, opts ...mcpclient.Option) (*mcpclient.
 
 // startable reports whether s's command can be started as os/exec would
 // find it: a bare name on PATH, a path to an executable file (relative to
-// s.Cwd, which must exist). A PATH of the server's own is the wrapper's to
-// search: true.
+// s.Cwd, which must exist). A bare name is looked up on the server's own
+// PATH when it has one.
 func startable(s mcpconfig.Server) bool {
 	if s.Cwd != "" {
 		if fi, err := os.Stat(s.Cwd); err != nil || !fi.IsDir() {
@@ -99,8 +100,9 @@ func startable(s mcpconfig.Server) bool {
 		}
 	}
 	if !strings.ContainsRune(s.Command, filepath.Separator) && !strings.ContainsRune(s.Command, '/') {
-		if _, own := s.Env["PATH"]; own {
-			return true
+		if path, own := s.Env["PATH"]; own {
+			_, err := lookpath.In(s.Command, path) // as the wrapper will look it up
+			return err == nil
 		}
 		_, err := exec.LookPath(s.Command)
 		return err == nil
