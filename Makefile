@@ -41,6 +41,7 @@ unit: tools
 	  MCPRUN_TEST_SDKSTDIO=1 $(GO) test -race -count=1 -timeout 20m $(SDKSTDIO_PKGS)
 
 lint: tools
+	bash scripts/no-binaries.sh
 	$(GO) vet ./...
 	source $(TOOLS_ENV) && "$$MCPRUN_TOOLS_BIN/staticcheck" ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
