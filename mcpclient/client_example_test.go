@@ -189,3 +189,18 @@ func ExampleWithRoundTripper() {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// The go-sdk's own stdio transport instead of mcprun's (which reads and
+// decodes each message once and gathers concurrent writes): the process is
+// started, supervised and stopped the same way, and a connection lost under
+// a call is ErrConnectionLost with either.
+func ExampleWithSDKStdio() {
+	c, err := mcpclient.NewStdio("./weather-server", nil, mcpclient.WithSDKStdio())
+	if err != nil {
+		log.Fatal(err) // an invalid option
+	}
+	defer c.Close()
+	if err := c.Connect(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+}
