@@ -386,7 +386,9 @@ func TestEventDelaySpacesTheStream(t *testing.T) {
 	s := mistraltest.NewServer(mistraltest.Sequence(&mistraltest.Reply{Outputs: []mistraltest.Output{mistraltest.Text("slowly, slowly")}, EventDelay: 50 * time.Millisecond}))
 	defer s.Close()
 	var first, last time.Time
+	deltas := 0
 	text := ""
+	start := time.Now()
 	for ev, err := range client(t, s).StartConversationStream(context.Background(), &mistral.ConversationRequest{Inputs: mistral.TextInputs("x"), Model: "m"}) {
 		if err != nil {
 			t.Fatal(err)
@@ -396,13 +398,17 @@ func TestEventDelaySpacesTheStream(t *testing.T) {
 				first = time.Now()
 			}
 			last = time.Now()
+			deltas++
 			text += d.Content.Text
 		}
 	}
-	// "slowly, slowly" is two deltas of 8 characters: one pause between
-	// them at least.
-	if text != "slowly, slowly" || last.Sub(first) < 50*time.Millisecond {
-		t.Errorf("text %q, deltas %v apart", text, last.Sub(first))
+	// "slowly, slowly" is two deltas of 8 characters, the stream's second
+	// and third events: each comes after a pause, so the last cannot
+	// arrive before two pauses have passed since the request. (Measured
+	// between the two deltas, the gap can look shorter than a pause when
+	// the first one is read late.)
+	if text != "slowly, slowly" || deltas != 2 || last.Sub(start) < 2*50*time.Millisecond {
+		t.Errorf("text %q in %d deltas, the last %v after the request, the first %v before it", text, deltas, last.Sub(start), last.Sub(first))
 	}
 }
 
