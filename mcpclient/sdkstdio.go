@@ -12,7 +12,11 @@ import (
 // instead of this package's own stdio transport, the default, which reads
 // in the caller, decodes each message once and gathers concurrent writes
 // (docs/perf.md says what that saves). The process is started and stopped
-// the same way with both. Stdio only.
+// the same way with both, and a connection lost under a call is
+// [ErrConnectionLost] with both. Two things differ, as the go-sdk has them:
+// an answer over 16 MiB ends the connection (ours drops that answer, and the
+// call gets an error result saying so), and a line on the server's stdout
+// that is not JSON-RPC ends it too (ours skips it). Stdio only.
 func WithSDKStdio() Option {
 	return func(o *options) error {
 		o.onlyFor(familyStdio, "WithSDKStdio")
