@@ -2,6 +2,7 @@ package mcpclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -73,6 +74,18 @@ type hooks struct {
 	// the session is then dropped before a call is made on it. Nil for
 	// transports that cannot tell.
 	dead func() (bool, error)
+}
+
+// lost returns why the connection was lost ([ErrConnectionLost]) when the
+// transport recorded it, and nil otherwise (and for nil hooks).
+func (h *hooks) lost() error {
+	if h == nil || h.dead == nil {
+		return nil
+	}
+	if dead, why := h.dead(); dead && errors.Is(why, ErrConnectionLost) {
+		return why
+	}
+	return nil
 }
 
 // ServerInfo is what the server said about itself when connecting.

@@ -209,7 +209,7 @@ func registerSkills(c *mcp.Client) {
 // skillsSession returns a session with a server that declares the skills
 // extension.
 func (c *Client) skillsSession(ctx context.Context) (*mcp.ClientSession, error) {
-	cs, err := c.acquire(ctx)
+	cs, _, err := c.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -164,14 +164,12 @@ func (c *Client) watch(cs *mcp.ClientSession, h *hooks) {
 // exit status from Wait when it reaped the child itself.
 func joinLost(err error, h *hooks) error {
 	var xerr *exec.ExitError
-	if h != nil && h.dead != nil {
-		// Our stdio transport knows why it stopped reading or writing.
-		if dead, why := h.dead(); dead && errors.Is(why, ErrConnectionLost) {
-			if errors.As(err, &xerr) {
-				return fmt.Errorf("%w (server exited: %v)", why, xerr)
-			}
-			return why
+	// The stdio transport knows why it stopped reading or writing.
+	if why := h.lost(); why != nil {
+		if errors.As(err, &xerr) {
+			return fmt.Errorf("%w (server exited: %v)", why, xerr)
 		}
+		return why
 	}
 	switch {
 	case errors.As(err, &xerr):
@@ -275,16 +273,10 @@ func (c *Client) notifyLocked() {
 	c.changed = make(chan struct{})
 }
 
-// acquire returns the live session, waiting for a restart in progress, or
-// connecting again once if the supervisor gave up or is off.
-func (c *Client) acquire(ctx context.Context) (*mcp.ClientSession, error) {
-	cs, _, err := c.acquireHooks(ctx)
-	return cs, err
-}
-
-// acquireHooks is acquire, with the session's transport hooks (nil for a
-// session without them).
-func (c *Client) acquireHooks(ctx context.Context) (*mcp.ClientSession, *hooks, error) {
+// acquire returns the live session, with its transport hooks (nil for a
+// session without them), waiting for a restart in progress, or connecting
+// again once if the supervisor gave up or is off.
+func (c *Client) acquire(ctx context.Context) (*mcp.ClientSession, *hooks, error) {
 	tried := false
 	for {
 		c.mu.Lock()
@@ -372,11 +364,8 @@ func lostConn(h *hooks, err error) bool {
 		return false
 	case isConnErr(err):
 		return true
-	case h != nil && h.dead != nil:
-		dead, why := h.dead()
-		return dead && errors.Is(why, ErrConnectionLost)
 	}
-	return false
+	return h.lost() != nil
 }
 
 // safeAttempts bounds the sessions a repeatable operation is tried on. A
@@ -391,7 +380,7 @@ const safeAttempts = 5
 func safe[T any](ctx context.Context, c *Client, op string, f func(context.Context, *mcp.ClientSession) (T, error)) (T, error) {
 	var zero T
 	for attempt := 0; ; attempt++ {
-		cs, h, err := c.acquireHooks(ctx)
+		cs, h, err := c.acquire(ctx)
 		if err != nil {
 			return zero, err
 		}

@@ -316,7 +316,7 @@ func (c *Client) CallTool(ctx context.Context, name string, args json.RawMessage
 		token = c.progressToken(t.OriginalName)
 		params.SetProgressToken(token)
 	}
-	cs, h, err := c.acquireHooks(ctx)
+	cs, h, err := c.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -21,11 +21,10 @@ var sdk atomic.Bool
 // SDK reports whether every stdio client is to use the go-sdk's transport.
 func SDK() bool { return sdk.Load() }
 
-// FromTestEnv turns the switch on when TestEnv is "1", and reports whether
-// it did. It is for a test's TestMain.
-func FromTestEnv() bool {
+// FromTestEnv turns the switch on when TestEnv is "1". It is for a test's
+// TestMain.
+func FromTestEnv() {
 	if os.Getenv(TestEnv) == "1" {
 		sdk.Store(true)
 	}
-	return sdk.Load()
 }
